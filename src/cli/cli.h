@@ -1,0 +1,46 @@
+/*
+ * cli/cli.h — the subcommands of `cspd` and the small helpers they share.
+ *
+ * Every subcommand is one `cmd_*` function with the signature of `cmd_fn`, listed once in the
+ * table in main.c with its synopsis and help (git's commands[] habit). A command returns the
+ * process exit status: 0 success, 1 failure of the operation, 2 usage error. Commands parse
+ * their own flags with getopt_long and print `--help` text from their table entry.
+ */
+#ifndef CSPD_CLI_CLI_H
+#define CSPD_CLI_CLI_H
+
+#include <stdio.h>
+
+#include "core/err.h"
+
+typedef int (*cmd_fn)(int argc, char **argv);
+
+struct cli_command {
+    const char *name;     /* "serve", "db", "scenario" */
+    cmd_fn fn;
+    const char *synopsis; /* one line for `cspd --help` */
+    const char *usage;    /* full text for `cspd NAME --help` */
+};
+
+/* Look a command up (NULL if unknown) and list them all (NULL-terminated by name). */
+const struct cli_command *cli_find_command(const char *name);
+const struct cli_command *cli_commands(void);
+
+/* Print "cspd NAME: message" for an error, as every command reports failures. */
+void cli_report(const char *cmd, const struct err *e);
+/* Print the command's usage to `out` (stdout for --help, stderr for a usage error). */
+void cli_usage(const char *cmd, FILE *out);
+/* True when argv holds -h or --help before any "--". */
+int cli_wants_help(int argc, char **argv);
+
+/* The database to use: --db if given, else $CSPD_DB, else "var/cspd.db". */
+const char *cli_db_path(const char *flag_value);
+
+int cmd_version(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_db(int argc, char **argv);
+int cmd_scenario(int argc, char **argv);
+int cmd_day(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+
+#endif

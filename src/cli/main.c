@@ -1,0 +1,105 @@
+/*
+ * cli/main.c — `cspd`: dispatch to a subcommand from one table, like git.
+ *
+ * The table below is the only list of commands: `cspd --help` prints it, `cspd NAME --help`
+ * prints the entry's usage, an unknown command is a one-line error and exit status 2.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/err.h"
+
+static const struct cli_command commands[] = {
+    {"serve", cmd_serve, "run the API, dashboard and daily jobs",
+     "usage: cspd serve [--listen ADDR:PORT] [--db PATH] [--clock INSTANT]\n"
+     "\n"
+     "Serve the REST API on ADDR:PORT (default 127.0.0.1:8080) until SIGINT/SIGTERM.\n"
+     "  --listen ADDR:PORT  where to listen (loopback by default)\n"
+     "  --db PATH           database file (default $CSPD_DB or var/cspd.db)\n"
+     "  --clock INSTANT     start the business clock at INSTANT (e.g. 2026-05-01T00:00:00Z)\n"
+     "                      and let it run on from there\n"
+     "  --max-body BYTES    request body limit (default 1048576); larger bodies get 413\n"},
+    {"db", cmd_db, "manage the database (migrate, version)",
+     "usage: cspd db migrate [--db PATH]\n"
+     "       cspd db version [--db PATH]\n"
+     "\n"
+     "migrate  create the database if needed and apply every pending migration\n"
+     "version  print the schema version of the database\n"},
+    {"scenario", cmd_scenario, "run NCE billing scenarios against the engine",
+     "usage: cspd scenario run [--print] FILE...\n"
+     "\n"
+     "Run each scenario file (format: docs/scenarios.md) on a fresh in-memory store and compare\n"
+     "the computed charges, refusals and final state with the file's `expect` block.\n"
+     "  --print   print what the engine computed as JSON instead of comparing\n"
+     "Exit status: 0 all match, 1 a mismatch (a diff is printed), 2 an invalid file.\n"},
+    {"day", cmd_day, "run the daily cycle (renewals, cycle charges, EST, expiries)",
+     "usage: cspd day [--date YYYY-MM-DD] [--db PATH]\n"
+     "\n"
+     "Run the daily cycle for every subscription up to 00:00 UTC of DATE (default: today).\n"
+     "Running it twice for the same day changes nothing the second time.\n"},
+    {"demo", cmd_demo, "seed demo data",
+     "usage: cspd demo seed [--db PATH]\n"
+     "\n"
+     "Create demo partners, customers and subscriptions by driving the real engine forward.\n"},
+    {"version", cmd_version, "print the version", "usage: cspd version\n"},
+    {NULL, NULL, NULL, NULL},
+};
+
+const struct cli_command *cli_commands(void)
+{
+    return commands;
+}
+
+const struct cli_command *cli_find_command(const char *name)
+{
+    for (const struct cli_command *c = commands; c->name; c++)
+        if (strcmp(c->name, name) == 0)
+            return c;
+    return NULL;
+}
+
+static void print_help(FILE *out)
+{
+    fputs("usage: cspd COMMAND [ARGS]\n"
+          "\n"
+          "cspd runs a Microsoft CSP partner's book: program rules, NCE subscriptions, Microsoft's\n"
+          "charges to the cent, customer billing and reconciliation.\n"
+          "\n"
+          "Commands:\n",
+          out);
+    for (const struct cli_command *c = commands; c->name; c++)
+        fprintf(out, "  %-10s %s\n", c->name, c->synopsis);
+    fputs("\nRun 'cspd COMMAND --help' for a command's options.\n", out);
+}
+
+int main(int argc, char **argv)
+{
+    const struct cli_command *cmd;
+
+    if (argc < 2) {
+        print_help(stderr);
+        return 2;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        if (argc > 2 && cli_find_command(argv[2])) {
+            cli_usage(argv[2], stdout);
+            return 0;
+        }
+        print_help(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0)
+        return cmd_version(1, argv + 1);
+    cmd = cli_find_command(argv[1]);
+    if (!cmd) {
+        fprintf(stderr, "cspd: '%s' is not a cspd command; see 'cspd --help'\n", argv[1]);
+        return 2;
+    }
+    if (cli_wants_help(argc - 1, argv + 1)) {
+        cli_usage(cmd->name, stdout);
+        return 0;
+    }
+    return cmd->fn(argc - 1, argv + 1);
+}
