@@ -40,6 +40,11 @@ LDLIBS  += $(PKG_LIBS) -lpthread -lm
 LIB_SRC  := $(filter-out src/cli/main.c,$(shell find src -name '*.c' | LC_ALL=C sort))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/src/cli/main.o
+# Schema migrations src/store/migrations/NNN_*.sql (every file, in name order) are embedded as
+# C strings in a generated $(BUILD)/gen/migrations.c (db_migrations[], store/db_internal.h).
+MIG_SQL  := $(sort $(wildcard src/store/migrations/*.sql))
+MIG_OBJ  := $(BUILD)/gen/migrations.o
+LIB_OBJ  += $(MIG_OBJ)
 LIB      := $(BUILD)/libcspd.a
 BIN      := $(BUILD)/cspd
 
@@ -68,6 +73,24 @@ bootstrap:
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+# Each file becomes {"NNN_name", "line\n" ...} (\ " ? escaped, ? against trigraphs; CRs dropped).
+# The directory is a prerequisite so an added or removed file regenerates the list.
+$(BUILD)/gen/migrations.c: $(MIG_SQL) src/store/migrations
+	@mkdir -p $(@D)
+	@{ echo '/* generated from src/store/migrations/ by the Makefile; do not edit */'; \
+	  echo '#include "store/db_internal.h"'; \
+	  echo 'const struct db_migration db_migrations[] = {'; \
+	  for f in $(MIG_SQL); do \
+	    n=$${f##*/}; printf '    {"%s",\n' "$${n%.sql}"; \
+	    sed -e 's/\r$$//' -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/?/\\?/g' \
+	        -e 's/^/     "/' -e 's/$$/\\n"/' "$$f"; \
+	    echo '    },'; \
+	  done; \
+	  echo '    {NULL, NULL},'; echo '};'; } > $@.tmp && mv $@.tmp $@
+
+$(MIG_OBJ): $(BUILD)/gen/migrations.c src/store/db_internal.h
 	$(CC) $(CFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJ)

@@ -11,7 +11,14 @@
  * until the next db_step/db_reset/db_finalize on it.
  *
  * Transactions: db_begin/db_commit/db_rollback; nested calls are an error (ERR_INTERNAL).
- * The SQLite backend runs in WAL mode with foreign keys on and a busy timeout.
+ * A db_commit that fails rolls the transaction back, so the transaction is over either way.
+ * The SQLite backend runs in WAL mode with foreign keys on and a busy timeout; its transactions
+ * take the write lock at db_begin (BEGIN IMMEDIATE), so a busy database (after waiting up to
+ * the busy timeout) fails there, never half-way through a transaction.
+ *
+ * Errors: a store failure is ERR_DB carrying the backend's own message (ERR_NOMEM when memory
+ * runs out); a URL this build cannot open is ERR_INVALID.
+ * Threads: a handle and its statements are used by one thread at a time.
  */
 #ifndef CSPD_STORE_DB_H
 #define CSPD_STORE_DB_H
@@ -32,6 +39,11 @@ enum db_step_result { DB_DONE = 0, DB_ROW = 1 }; /* db_step returns these, or -1
  * Does not migrate; call db_migrate.
  */
 int db_open(const char *url, struct db **out, struct err *err);
+/*
+ * The file a SQLite URL names ("var/cspd.db" for "sqlite:var/cspd.db"; a pointer into `url`),
+ * or NULL for ":memory:" and for server URLs. Lets the CLI check or create the file's directory.
+ */
+const char *db_url_path(const char *url);
 void db_close(struct db *db);
 /* The backend's name: "sqlite". */
 const char *db_backend(const struct db *db);
