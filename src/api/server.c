@@ -1,0 +1,533 @@
+/*
+ * api/server.c — libmicrohttpd glue: one request from headers to access-log line.
+ *
+ * libmicrohttpd calls on_request several times per request: once when the headers are in,
+ * once per chunk of body, and once more when the body is complete. That maps onto three
+ * steps here:
+ *   1. headers: start the timer, fix the request id, match the route (404/405 are answered at
+ *      once, without reading the body), compare a declared Content-Length with the cap (413
+ *      at once, so the client is not made to upload what will be refused);
+ *   2. body chunks: append up to the cap; past it, remember "too big" and discard the rest
+ *      (chunked uploads have no length to check up front, and the library does not allow a
+ *      reply in the middle of an upload), closing the connection if that goes on for more
+ *      than API_DISCARD_MAX bytes;
+ *   3. complete: 413 if too big, else parse JSON for POST/PUT/PATCH, call the handler, send.
+ * Every reply goes through finish(), which adds the common headers, counts the request in
+ * the metrics and writes the access-log line, so no path can skip them.
+ *
+ * Threads: a pool of API_DEFAULT_THREADS; a connection stays on one thread, so the
+ * per-request state needs no lock. Shared state (store, clock, metrics) has its own locks.
+ * Memory per request: the state struct plus a body of at most the cap.
+ */
+#include <errno.h>
+#include <microhttpd.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "api/listen.h"
+#include "api/metrics.h"
+#include "api/router.h"
+#include "api/server.h"
+#include "core/id.h"
+#include "core/log.h"
+
+struct api_server {
+    struct MHD_Daemon *daemon;
+    struct api_ctx ctx;
+    unsigned port;
+    char addr[API_ADDR_MAX + 8];
+    atomic_int draining;     /* set by api_server_stop: replies ask clients to close */
+    atomic_ulong fallback_ids; /* request ids when the random source fails */
+};
+
+/* Per-request state, owned by the library's con_cls slot; freed in on_completed. */
+struct conn_state {
+    struct timespec start;
+    char request_id[API_REQID_MAX];
+    enum api_match match;
+    const struct api_route *label_route; /* for metrics: matched pattern, or NULL */
+    char allow[64];
+    size_t limit;
+    char *body;
+    size_t len, cap;
+    bool too_big;
+    size_t discarded;   /* bytes read and dropped after the cap was passed */
+    struct api_req req;
+};
+
+/*
+ * A chunked body past the cap is read and dropped so the client still gets its 413; past this
+ * much more, the connection is simply closed.
+ */
+#define API_DISCARD_MAX ((size_t)16 << 20)
+
+static const char oom_body[] =
+    "{\"error\":{\"code\":\"out_of_memory\",\"message\":\"out of memory\",\"field\":\"\"}}";
+
+/* ---- the context seen by handlers (api.h) ---- */
+
+const char *api_req_header(const struct api_req *req, const char *name)
+{
+    if (!req->conn)
+        return NULL;
+    return MHD_lookup_connection_value((struct MHD_Connection *)req->conn, MHD_HEADER_KIND,
+                                       name);
+}
+
+instant_t api_now(struct api_ctx *ctx)
+{
+    struct clock c = api_clock_get(ctx);
+
+    return clock_now(&c);
+}
+
+struct clock api_clock_get(struct api_ctx *ctx)
+{
+    struct clock c;
+
+    pthread_mutex_lock(&ctx->clock_lock);
+    c = ctx->clock;
+    pthread_mutex_unlock(&ctx->clock_lock);
+    return c;
+}
+
+void api_clock_put(struct api_ctx *ctx, const struct clock *c)
+{
+    pthread_mutex_lock(&ctx->clock_lock);
+    ctx->clock = *c;
+    pthread_mutex_unlock(&ctx->clock_lock);
+}
+
+struct db *api_db_acquire(struct api_ctx *ctx)
+{
+    pthread_mutex_lock(&ctx->db_lock);
+    return ctx->db;
+}
+
+void api_db_release(struct api_ctx *ctx)
+{
+    pthread_mutex_unlock(&ctx->db_lock);
+}
+
+/* ---- request steps ---- */
+
+/* A client's X-Request-Id is kept when it is 1..64 characters of [A-Za-z0-9._:-]. */
+static bool request_id_sane(const char *s)
+{
+    size_t n = 0;
+
+    if (!s)
+        return false;
+    for (; s[n]; n++) {
+        char c = s[n];
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '.' || c == '_' || c == ':' || c == '-';
+
+        if (!ok || n >= API_REQID_MAX - 1)
+            return false;
+    }
+    return n > 0;
+}
+
+static void pick_request_id(struct api_server *s, struct MHD_Connection *conn,
+                            char out[API_REQID_MAX])
+{
+    const char *given = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Request-Id");
+    char id[ID_MAXLEN];
+    struct err err;
+
+    if (request_id_sane(given)) {
+        snprintf(out, API_REQID_MAX, "%s", given);
+        return;
+    }
+    err_clear(&err);
+    if (id_new("req", id, &err) == 0) {
+        snprintf(out, API_REQID_MAX, "%s", id);
+        return;
+    }
+    snprintf(out, API_REQID_MAX, "req_local%lu", (unsigned long)++s->fallback_ids);
+}
+
+/*
+ * Declared Content-Length above `limit`? Digits only, read without overflow: a value with
+ * more digits than any cap is simply "too big".
+ */
+static bool declared_too_big(struct MHD_Connection *conn, size_t limit)
+{
+    const char *v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                MHD_HTTP_HEADER_CONTENT_LENGTH);
+    size_t n = 0;
+
+    if (!v)
+        return false;
+    for (; *v; v++) {
+        if (*v < '0' || *v > '9')
+            return false; /* malformed: the library refuses the request itself */
+        n = n * 10 + (size_t)(*v - '0');
+        if (n > limit)
+            return true;
+    }
+    return false;
+}
+
+static double seconds_since(const struct timespec *start)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+/*
+ * Send `resp` (its body moves to the library), count and log the request. Returns what the
+ * access handler must return.
+ */
+static enum MHD_Result finish(struct api_server *s, struct MHD_Connection *conn,
+                              struct conn_state *st, const char *method, const char *url,
+                              struct api_resp *resp)
+{
+    struct MHD_Response *r;
+    enum MHD_Result ret;
+    char status[8], ms[32], bytes[24];
+    double secs;
+
+    if (resp->status == 0) {
+        api_error_reply(resp, ERR_INTERNAL, "", "the handler left no reply");
+        log_kv(LOG_ERROR, "handler left no reply", "path", url, NULL);
+    }
+    if (resp->body) {
+        r = MHD_create_response_from_buffer_with_free_callback(resp->body_len, resp->body,
+                                                               free);
+        if (r)
+            resp->body = NULL; /* owned by the library now */
+    } else if (resp->status == 500 && resp->body_len == 0) {
+        r = MHD_create_response_from_buffer(sizeof(oom_body) - 1, (void *)oom_body,
+                                            MHD_RESPMEM_PERSISTENT);
+        resp->content_type = "application/json";
+    } else {
+        r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    }
+    if (!r) {
+        api_resp_release(resp);
+        return MHD_NO;
+    }
+    if (resp->content_type)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, resp->content_type);
+    MHD_add_response_header(r, "X-Request-Id", st->request_id);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    if (resp->status == 405 && st->allow[0])
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, st->allow);
+    for (int i = 0; i < resp->nheaders; i++)
+        MHD_add_response_header(r, resp->headers[i].name, resp->headers[i].value);
+    if (atomic_load(&s->draining))
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+    ret = MHD_queue_response(conn, (unsigned int)resp->status, r);
+    MHD_destroy_response(r);
+
+    secs = seconds_since(&st->start);
+    metrics_observe(s->ctx.metrics,
+                    st->label_route ? st->label_route->pattern : METRICS_ROUTE_UNMATCHED,
+                    method, resp->status, secs);
+    snprintf(status, sizeof(status), "%d", resp->status);
+    snprintf(ms, sizeof(ms), "%.3f", secs * 1000.0);
+    snprintf(bytes, sizeof(bytes), "%zu", resp->body_len);
+    log_kv(LOG_INFO, "request", "method", method, "path", url, "status", status, "duration_ms",
+           ms, "bytes", bytes, NULL);
+    log_set_request_id("");
+    api_resp_release(resp);
+    return ret;
+}
+
+/* Does the request announce a body (a non-zero Content-Length, or chunked encoding)? */
+static bool announces_body(struct MHD_Connection *conn)
+{
+    const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                 MHD_HTTP_HEADER_CONTENT_LENGTH);
+
+    if (MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING))
+        return true;
+    return cl && strspn(cl, "0") != strlen(cl);
+}
+
+/* The 404 or 405 for a request that matched no route. */
+static void mismatch_reply(struct conn_state *st, const char *method, const char *url,
+                           struct api_resp *resp)
+{
+    struct err err;
+
+    if (st->match == API_MATCH_NO_ROUTE) {
+        api_error_reply(resp, ERR_NOT_FOUND, "", "no route for %.16s %.200s", method, url);
+        return;
+    }
+    err_clear(&err);
+    err_set_(&err, __func__, __LINE__, ERR_INVALID, "method_not_allowed", "",
+             "method %.16s is not allowed on %.200s; allowed: %s", method, url, st->allow);
+    api_err_reply(resp, &err);
+    resp->status = 405;
+}
+
+/*
+ * Step 1: headers are in. Returns true when *resp holds a reply to send now: a request that
+ * will be refused whatever its body says is answered before the body is read.
+ */
+static bool on_headers(struct api_server *s, struct MHD_Connection *conn, struct conn_state *st,
+                       const char *method, const char *url, struct api_resp *resp)
+{
+    st->match = api_route_match(api_routes(), method, url, &st->req, &st->label_route,
+                                st->allow, sizeof(st->allow));
+    st->limit = s->ctx.max_body;
+    if (st->match != API_MATCH_OK) {
+        /* Without a body, answer at the end so the connection can be kept alive. */
+        if (!announces_body(conn))
+            return false;
+        mismatch_reply(st, method, url, resp);
+        return true;
+    }
+    if (st->req.route->body_limit)
+        st->limit = st->req.route->body_limit;
+    if (declared_too_big(conn, st->limit)) {
+        api_error_reply(resp, ERR_TOO_BIG, "", "request body is larger than the limit of %zu "
+                        "bytes", st->limit);
+        return true;
+    }
+    return false;
+}
+
+/* Step 2: a chunk of body. Keeps at most st->limit bytes. */
+static void on_body(struct conn_state *st, const char *data, size_t n)
+{
+    if (st->too_big)
+        return;
+    if (n > st->limit - st->len) {
+        st->too_big = true;
+        free(st->body);
+        st->body = NULL;
+        st->len = st->cap = 0;
+        return;
+    }
+    if (st->len + n > st->cap) {
+        size_t ncap = st->cap ? st->cap : 1024;
+        char *p;
+
+        while (ncap < st->len + n)
+            ncap *= 2;
+        if (ncap > st->limit)
+            ncap = st->limit;
+        p = realloc(st->body, ncap);
+        if (!p) {
+            /* Treat like too big: the request cannot be held; the client learns why. */
+            st->too_big = true;
+            free(st->body);
+            st->body = NULL;
+            st->len = st->cap = 0;
+            return;
+        }
+        st->body = p;
+        st->cap = ncap;
+    }
+    memcpy(st->body + st->len, data, n);
+    st->len += n;
+}
+
+/* Step 3: the request is complete. Fills *resp. */
+static void on_complete(struct api_server *s, struct MHD_Connection *conn, struct conn_state *st,
+                        const char *method, const char *url, struct api_resp *resp)
+{
+    struct api_req *req = &st->req;
+    json_t *body = NULL;
+    struct err err;
+
+    if (st->match != API_MATCH_OK) {
+        mismatch_reply(st, method, url, resp);
+        return;
+    }
+    if (st->too_big) {
+        api_error_reply(resp, ERR_TOO_BIG, "", "request body is larger than the limit of %zu "
+                        "bytes", st->limit);
+        return;
+    }
+    if (api_method_has_body(method)) {
+        err_clear(&err);
+        if (api_json_parse_body(st->body, st->len, &body, &err) != 0) {
+            api_err_reply(resp, &err);
+            return;
+        }
+    }
+    req->ctx = &s->ctx;
+    req->method = method;
+    req->path = url;
+    req->request_id = st->request_id;
+    req->conn = conn;
+    req->body = body;
+    req->route->handler(req, resp);
+    req->body = NULL;
+    json_decref(body);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    struct api_server *s = cls;
+    struct conn_state *st = *con_cls;
+    struct api_resp resp;
+
+    (void)version;
+    api_resp_init(&resp);
+    if (!st) {
+        st = calloc(1, sizeof(*st));
+        if (!st)
+            return MHD_NO;
+        *con_cls = st;
+        clock_gettime(CLOCK_MONOTONIC, &st->start);
+        pick_request_id(s, conn, st->request_id);
+        log_set_request_id(st->request_id);
+        if (on_headers(s, conn, st, method, url, &resp))
+            return finish(s, conn, st, method, url, &resp);
+        log_set_request_id("");
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        on_body(st, upload_data, *upload_data_size);
+        if (st->too_big)
+            st->discarded += *upload_data_size;
+        *upload_data_size = 0;
+        if (st->discarded > API_DISCARD_MAX) {
+            /* Still uploading far past the cap: stop reading rather than drain forever. */
+            log_set_request_id(st->request_id);
+            log_kv(LOG_WARN, "request body far above the cap; connection closed", "method",
+                   method, "path", url, NULL);
+            log_set_request_id("");
+            return MHD_NO;
+        }
+        return MHD_YES;
+    }
+    log_set_request_id(st->request_id);
+    on_complete(s, conn, st, method, url, &resp);
+    return finish(s, conn, st, method, url, &resp);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct conn_state *st = *con_cls;
+
+    (void)cls;
+    (void)conn;
+    (void)toe;
+    if (!st)
+        return;
+    free(st->body);
+    free(st);
+    *con_cls = NULL;
+}
+
+/* The library's own diagnostics go to our log, never straight to stderr. */
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char buf[512];
+    size_t n;
+
+    (void)cls;
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    n = strlen(buf);
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+        buf[--n] = '\0';
+    log_kv(LOG_WARN, "http library", "detail", buf, NULL);
+}
+
+/* ---- lifecycle ---- */
+
+static void ctx_release(struct api_ctx *ctx)
+{
+    metrics_free(ctx->metrics);
+    pthread_mutex_destroy(&ctx->db_lock);
+    pthread_mutex_destroy(&ctx->clock_lock);
+}
+
+int api_server_start(const struct api_config *cfg, struct api_server **out, struct err *err)
+{
+    struct api_server *s;
+    unsigned threads = cfg->threads ? cfg->threads : API_DEFAULT_THREADS;
+    unsigned int flags;
+    bool ipv6 = false;
+    int fd = -1;
+
+    s = calloc(1, sizeof(*s));
+    if (!s)
+        return err_set(err, ERR_NOMEM, "", "out of memory starting the server");
+    pthread_mutex_init(&s->ctx.db_lock, NULL);
+    pthread_mutex_init(&s->ctx.clock_lock, NULL);
+    s->ctx.db = cfg->db;
+    s->ctx.clock = cfg->clock;
+    s->ctx.max_body = cfg->max_body ? cfg->max_body : API_DEFAULT_MAX_BODY;
+    if (metrics_new(&s->ctx.metrics, err) != 0)
+        goto fail;
+    if (api_listen_open(cfg->addr, cfg->port, &fd, &s->port, &ipv6, err) != 0)
+        goto fail;
+    snprintf(s->addr, sizeof(s->addr), "%s%s%s:%u", ipv6 ? "[" : "", cfg->addr,
+             ipv6 ? "]" : "", s->port);
+
+    flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    if (ipv6)
+        flags |= MHD_USE_IPv6;
+    s->daemon = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, s,
+        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, (void *)NULL,
+        MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)NULL,
+        MHD_OPTION_END);
+    if (!s->daemon) {
+        err_set(err, ERR_IO, "listen", "the HTTP server could not start on %s", s->addr);
+        close(fd);
+        goto fail;
+    }
+    *out = s;
+    return 0;
+
+fail:
+    ctx_release(&s->ctx);
+    free(s);
+    return -1;
+}
+
+unsigned api_server_port(const struct api_server *s)
+{
+    return s->port;
+}
+
+const char *api_server_addr(const struct api_server *s)
+{
+    return s->addr;
+}
+
+void api_server_stop(struct api_server *s)
+{
+    MHD_socket lfd;
+    struct timespec tick = {0, 20 * 1000 * 1000};
+
+    if (!s)
+        return;
+    atomic_store(&s->draining, 1);
+    lfd = MHD_quiesce_daemon(s->daemon);
+    for (int waited = 0; waited < API_DRAIN_MS; waited += 20) {
+        const union MHD_DaemonInfo *info =
+            MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+
+        if (!info || info->num_connections == 0)
+            break;
+        nanosleep(&tick, NULL);
+    }
+    MHD_stop_daemon(s->daemon);
+    if (lfd != MHD_INVALID_SOCKET)
+        close(lfd);
+    ctx_release(&s->ctx);
+    free(s);
+}
