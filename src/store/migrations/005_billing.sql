@@ -1,4 +1,4 @@
--- store/migrations/004_billing.sql — what customer and reseller billing needs (issue 7): margin
+-- store/migrations/005_billing.sql — what customer and reseller billing needs (issue 7): margin
 -- rules, rated lines (the partner's price for each Microsoft charge line), invoice numbering,
 -- billing profiles of the billed parties, the issuers' billing settings, and period closes.
 --
