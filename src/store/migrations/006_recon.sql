@@ -1,4 +1,4 @@
--- store/migrations/004_recon.sql — reconciliation against Microsoft's invoice files (issue 8).
+-- store/migrations/006_recon.sql — reconciliation against Microsoft's invoice files (issue 8).
 --
 -- One recon_imports row per Microsoft file imported (NCE invoice reconciliation or daily rated
 -- usage, formats.md §1-§2); one recon_lines row per line of that file, plus one row per cspd
