@@ -34,7 +34,7 @@ CFLAGS  += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-protot
            -Wmissing-prototypes -Wno-unused-parameter -fno-strict-aliasing $(SANFLAGS) \
            -Isrc $(PKG_CFLAGS) -MMD -MP
 LDFLAGS += $(SANFLAGS)
-LDLIBS  += $(PKG_LIBS) -lcsv -lpthread -lm
+LDLIBS  += $(PKG_LIBS) -lcsv -lhpdf -lxlsxwriter -lpthread -lm
 
 # Every .c under src/ except the program's main goes into libcspd.a.
 LIB_SRC  := $(filter-out src/cli/main.c,$(shell find src -name '*.c' | LC_ALL=C sort))
