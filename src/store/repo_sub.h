@@ -1,0 +1,78 @@
+/*
+ * store/repo_sub.h — the subscription aggregate in the store: the current state row
+ * (`subscriptions`), its append-only event log (`subscription_events`) and the customer facts
+ * the lifecycle needs (market, billing currency, MCA).
+ *
+ * The domain state travels as a versioned JSON snapshot in subscriptions.state (format 1,
+ * checked on load); the columns beside it (status, quantity, term_end, next_due, ...) are
+ * copies for queries and are rewritten from the state on every update. Events are stored as
+ * kind + instant + JSON data and decode back to the exact `struct lc_event`, so a state can be
+ * rebuilt by folding them (sub_apply).
+ *
+ * Every function runs inside the caller's transaction; none begins or commits.
+ */
+#ifndef CSPD_STORE_REPO_SUB_H
+#define CSPD_STORE_REPO_SUB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "core/err.h"
+#include "core/id.h"
+#include "domain/lifecycle/sub.h"
+#include "store/db.h"
+
+#define SUB_NAME_MAX 64
+
+struct sub_row {
+    char id[ID_MAXLEN];
+    char partner_id[ID_MAXLEN];
+    char customer_id[ID_MAXLEN];
+    char name[SUB_NAME_MAX];
+    instant_t created_at;
+    struct sub s;
+};
+
+/* What the lifecycle needs to know about the customer a subscription belongs to. */
+struct sub_customer {
+    char id[ID_MAXLEN];
+    char partner_id[ID_MAXLEN]; /* the transacting partner whose book it is in */
+    char market[MARKET_MAX];
+    char billing_currency[CCY_MAX];
+    char partner_kind[16];      /* the owner's partners.kind: 'direct', 'distributor', ... */
+    char mca_status[16];        /* customers.mca_status: 'none', 'accepted', 'attested' */
+    bool mca_has_date;
+    instant_t mca_accepted_at;
+};
+
+int repo_sub_insert(struct db *db, const struct sub_row *r, struct err *err);
+/* Rewrite the row from r->s; ERR_CONFLICT when the stored version is not `prev_seq`. */
+int repo_sub_update(struct db *db, const struct sub_row *r, int64_t prev_seq, struct err *err);
+/* ERR_NOT_FOUND when there is no such subscription. */
+int repo_sub_get(struct db *db, const char *id, struct sub_row *r, struct err *err);
+int repo_sub_append_event(struct db *db, const char *sub_id, int64_t seq,
+                          const struct lc_event *ev, struct err *err);
+/* Call fn for each event of a subscription in order; fn returning -1 stops with that. */
+int repo_sub_each_event(struct db *db, const char *sub_id,
+                        int (*fn)(void *ctx, int64_t seq, const struct lc_event *ev),
+                        void *ctx, struct err *err);
+/*
+ * Ids of subscriptions with work due on or before `day` (next_due <= day), at most `max`,
+ * into `ids` (caller's array); *n = how many. Ordered by next_due, then id.
+ */
+int repo_sub_due(struct db *db, struct date day, char (*ids)[ID_MAXLEN], size_t max,
+                 size_t *n, struct err *err);
+/* ERR_NOT_FOUND when there is no such customer. */
+int repo_sub_customer(struct db *db, const char *customer_id, struct sub_customer *c,
+                      struct err *err);
+
+/* The state as JSON (format 1) and back; ERR_PARSE on a bad or unknown-format snapshot. */
+json_t *sub_state_to_json(const struct sub *s);
+int sub_state_from_json(const json_t *j, struct sub *s, struct err *err);
+json_t *lc_event_to_json(const struct lc_event *ev);
+int lc_event_from_json(enum lc_event_kind kind, instant_t at, const json_t *j,
+                       struct lc_event *ev, struct err *err);
+
+#endif
