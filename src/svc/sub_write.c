@@ -1,0 +1,171 @@
+/*
+ * svc/sub_write.c — the one path from a domain event to the store (see sub_internal.h).
+ *
+ * For every event: fold it into the state (sub_apply), compute its charge lines from the state
+ * before and after (charges_for_event, the pure billing rule), append the event and insert the
+ * lines. The row itself is written once per use case (sub_store), with the version it was
+ * loaded at, so two writers cannot both apply events on the same state. Shared by the
+ * commands and the daily cycle, so a renewal writes exactly the same rows whichever of them
+ * reached it first.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "domain/program/program.h"
+#include "store/repo_charge.h"
+#include "svc/sub_internal.h"
+
+/* program.md §2: no purchase, seat change or upgrade without a valid MCA. */
+bool svc_customer_mca_ok(const struct sub_customer *c, instant_t now)
+{
+    struct customer pc;
+
+    memset(&pc, 0, sizeof(pc));
+    if (strcmp(c->mca_status, "accepted") == 0)
+        pc.mca.status = MCA_ACCEPTED;
+    else if (strcmp(c->mca_status, "attested") == 0)
+        pc.mca.status = MCA_ATTESTED;
+    else
+        return false;
+    if (c->mca_has_date)
+        pc.mca.accepted_on = instant_date(c->mca_accepted_at);
+    if (strcmp(c->partner_kind, "distributor") == 0)
+        pc.mca.attested_by = PARTNER_DISTRIBUTOR;
+    else if (strcmp(c->partner_kind, "reseller") == 0)
+        pc.mca.attested_by = PARTNER_INDIRECT_RESELLER;
+    else
+        pc.mca.attested_by = PARTNER_DIRECT_BILL;
+    return program_mca_valid(&pc, now);
+}
+
+void sub_session_bind(struct sub_session *ss, instant_t now)
+{
+    ss->env.cat = &ss->cat;
+    ss->env.billing_currency = ss->cust.billing_currency;
+    ss->env.mca_accepted = svc_customer_mca_ok(&ss->cust, now);
+    ss->benv.cat = &ss->cat;
+    ss->benv.billing_currency = ss->cust.billing_currency;
+}
+
+void sub_session_release(struct sub_session *ss)
+{
+    if (!ss->view)
+        catalog_release(&ss->cat);
+}
+
+static void count(struct day_stats *st, const struct lc_event *ev, int nlines)
+{
+    if (!st)
+        return;
+    st->events++;
+    st->charges += (size_t)nlines;
+    switch (ev->kind) {
+    case EV_RENEWED: st->renewed++; break;
+    case EV_CYCLE_CHARGED: st->cycles++; break;
+    case EV_MOVED_TO_EST:
+    case EV_EST_RENEWED: st->est_months++; break;
+    case EV_EXPIRED: st->expired++; break;
+    default: break;
+    }
+}
+
+int sub_write_event(struct sub_session *ss, struct sub_work *w, const struct lc_event *ev,
+                    const char *reference, struct err *err)
+{
+    struct db *db = ss->ctx->db;
+    struct sub before = w->row.s;
+    struct charge_line lines[CHARGES_PER_EVENT_MAX];
+    int n = 0;
+
+    sub_apply(&w->row.s, ev);
+    if (charges_for_event(&ss->benv, &before, ev, &w->row.s, lines, &n, err) < 0)
+        return -1;
+    if (w->stored_seq == 0) {
+        if (repo_sub_insert(db, &w->row, err) < 0)
+            return -1;
+        w->stored_seq = w->row.s.seq;
+    }
+    if (repo_sub_append_event(db, w->row.id, w->row.s.seq, ev, err) < 0)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        struct charge_row cr;
+
+        memset(&cr, 0, sizeof(cr));
+        snprintf(cr.subscription_id, sizeof(cr.subscription_id), "%s", w->row.id);
+        cr.event_seq = w->row.s.seq;
+        if (reference && reference[0])
+            snprintf(cr.reference_id, sizeof(cr.reference_id), "%s", reference);
+        else if (n > 1)
+            snprintf(cr.reference_id, sizeof(cr.reference_id), "%s:%lld", w->row.id,
+                     (long long)w->row.s.seq);
+        cr.created_at = ev->at;
+        cr.line = lines[i];
+        if (repo_charge_insert(db, &cr, err) < 0)
+            return -1;
+    }
+    count(ss->stats, ev, n);
+    return 0;
+}
+
+/* nce-rules Part A 15 (order of events): the cycle runs before any step at that instant */
+int sub_catch_up(struct sub_session *ss, struct sub_work *w, struct date day, struct err *err)
+{
+    struct lc_event ev;
+
+    while (lc_day_step(&ss->env, &w->row.s, day, &ev) == 1)
+        if (sub_write_event(ss, w, &ev, NULL, err) < 0)
+            return -1;
+    return 0;
+}
+
+int sub_store(struct sub_session *ss, struct sub_work *w, struct err *err)
+{
+    if (w->row.s.seq == w->stored_seq)
+        return 0;
+    if (repo_sub_update(ss->ctx->db, &w->row, w->stored_seq, err) < 0)
+        return -1;
+    w->stored_seq = w->row.s.seq;
+    return 0;
+}
+
+int svc_audit(const struct svc_ctx *ctx, instant_t at, const char *action,
+              const char *object_id, const struct sub *before, const struct sub *after,
+              struct err *err)
+{
+    static const char sql[] =
+        "INSERT INTO audit_log (at, actor, action, object_type, object_id, before, after,"
+        " request_id) VALUES (?,?,?,'subscription',?,?,?,?)";
+    struct db_stmt *st = NULL;
+    json_t *jb = before ? sub_state_to_json(before) : NULL;
+    json_t *ja = after ? sub_state_to_json(after) : NULL;
+    char *tb = jb ? json_dumps(jb, JSON_COMPACT) : NULL;
+    char *ta = ja ? json_dumps(ja, JSON_COMPACT) : NULL;
+    int rc = -1;
+
+    json_decref(jb);
+    json_decref(ja);
+    if ((before && !tb) || (after && !ta)) {
+        err_set(err, ERR_NOMEM, "", "out of memory writing the audit log");
+        goto out;
+    }
+    if (db_prepare(ctx->db, sql, &st, err) < 0)
+        goto out;
+    if (db_bind_int64(st, 1, at, err) < 0 ||
+        db_bind_text(st, 2, ctx->actor ? ctx->actor : "system", err) < 0 ||
+        db_bind_text(st, 3, action, err) < 0 || db_bind_text(st, 4, object_id, err) < 0 ||
+        (tb ? db_bind_text(st, 5, tb, err) : db_bind_null(st, 5, err)) < 0 ||
+        (ta ? db_bind_text(st, 6, ta, err) : db_bind_null(st, 6, err)) < 0 ||
+        (ctx->request_id ? db_bind_text(st, 7, ctx->request_id, err)
+                         : db_bind_null(st, 7, err)) < 0 ||
+        db_step(st, err) < 0)
+        goto out;
+    rc = 0;
+out:
+    db_finalize(st);
+    free(tb);
+    free(ta);
+    return rc;
+}
