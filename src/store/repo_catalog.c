@@ -37,7 +37,7 @@ int repo_catalog_add_price(struct db *db, const struct price_point *p, const cha
 {
     static const char sql[] =
         "INSERT INTO price_points (sku, product, term, billing, market, currency, unit_price,"
-        " erp_price, effective_from, source) VALUES (?,?,?,?,?,?,?,?,?,?)";
+        " erp_price, effective_from, source, effective_to) VALUES (?,?,?,?,?,?,?,?,?,?,?)";
     struct db_stmt *st = NULL;
 
     if (db_prepare(db, sql, &st, err) < 0)
@@ -51,7 +51,9 @@ int repo_catalog_add_price(struct db *db, const struct price_point *p, const cha
         (dec_is_zero(p->erp_price) ? db_bind_null(st, 8, err)
                                    : bind_dec(st, 8, p->erp_price, err)) < 0 ||
         bind_date(st, 9, p->effective_from, err) < 0 ||
-        (source ? db_bind_text(st, 10, source, err) : db_bind_null(st, 10, err)) < 0) {
+        (source ? db_bind_text(st, 10, source, err) : db_bind_null(st, 10, err)) < 0 ||
+        (p->effective_to.year ? bind_date(st, 11, p->effective_to, err)
+                              : db_bind_null(st, 11, err)) < 0) {
         db_finalize(st);
         return -1;
     }
@@ -106,13 +108,14 @@ static int col_copy(struct db_stmt *st, int col, char *buf, size_t cap, const ch
 static int load_prices(struct db *db, const char *sku, struct catalog *c, struct err *err)
 {
     static const char all[] =
-        "SELECT sku, term, billing, market, currency, unit_price, erp_price, effective_from"
-        " FROM price_points";
-    char sql[sizeof(all) + 32];
+        "SELECT sku, term, billing, market, currency, unit_price, erp_price, effective_from,"
+        " effective_to FROM price_points";
+    char sql[sizeof(all) + 48];
     struct db_stmt *st = NULL;
     int rc = -1, step;
 
-    snprintf(sql, sizeof(sql), "%s%s", all, sku ? " WHERE sku = ?" : "");
+    /* in the order they were stored: a later row of the same plan and day wins */
+    snprintf(sql, sizeof(sql), "%s%s ORDER BY id", all, sku ? " WHERE sku = ?" : "");
     if (db_prepare(db, sql, &st, err) < 0)
         return -1;
     if (sku && db_bind_text(st, 1, sku, err) < 0)
@@ -121,6 +124,7 @@ static int load_prices(struct db *db, const char *sku, struct catalog *c, struct
         struct price_point p;
         const char *t = db_column_text(st, 1), *b = db_column_text(st, 2);
         const char *erp = db_column_text(st, 6), *eff = db_column_text(st, 7);
+        const char *to = db_column_text(st, 8);
 
         memset(&p, 0, sizeof(p));
         if (col_copy(st, 0, p.sku, sizeof(p.sku), "sku", err) < 0 ||
@@ -135,6 +139,7 @@ static int load_prices(struct db *db, const char *sku, struct catalog *c, struct
                            err) < 0 ||
             (erp && dec_parse_cstr(erp, &p.erp_price, err) < 0) ||
             date_parse_cstr(eff ? eff : "", &p.effective_from, err) < 0 ||
+            (to && to[0] && date_parse_cstr(to, &p.effective_to, err) < 0) ||
             catalog_add_price(c, &p, err) < 0)
             goto out;
     }

@@ -115,6 +115,45 @@ static int day(struct sub *s, struct date d)
     return n;
 }
 
+/* ---- the catalogue's price at a day (Part A 9) ---- */
+
+/*
+ * Rows 10.00 from Jan 1, 11.00 from Mar 1 (ending Mar 31), a correction 10.50 also from Jan 1
+ * added later: Feb 10 -> 10.50 (same day, added last wins); Mar 1 -> 11.00; Apr 1 -> none (the
+ * latest row ended, nothing replaced it); Dec 31 of the year before -> none. A plan listed in
+ * the billing currency is priced in it even if another currency's row is newer.
+ */
+static void test_catalog_price_at(void **state)
+{
+    struct catalog c;
+    const struct price_point *p;
+
+    (void)state;
+    catalog_init(&c, "US");
+    add_price(&c, "X", TERM_P1M, BILLING_MONTHLY, "USD", "10.00", D(2027, 1, 1));
+    add_price(&c, "X", TERM_P1M, BILLING_MONTHLY, "USD", "11.00", D(2027, 3, 1));
+    c.prices[1].effective_to = D(2027, 3, 31);
+    add_price(&c, "X", TERM_P1M, BILLING_MONTHLY, "USD", "10.50", D(2027, 1, 1));
+    add_price(&c, "X", TERM_P1M, BILLING_MONTHLY, "EUR", "9.00", D(2027, 2, 1));
+    for (int sealed = 0; sealed < 2; sealed++) {
+        if (sealed)
+            catalog_seal(&c);
+        p = catalog_price_at(&c, "X", TERM_P1M, BILLING_MONTHLY, "USD", D(2027, 2, 10));
+        assert_non_null(p);
+        assert_dec(p->unit_price, "10.5");
+        p = catalog_price_at(&c, "X", TERM_P1M, BILLING_MONTHLY, "USD", D(2027, 3, 1));
+        assert_dec(p->unit_price, "11");
+        assert_null(catalog_price_at(&c, "X", TERM_P1M, BILLING_MONTHLY, "USD", D(2027, 4, 1)));
+        assert_null(catalog_price_at(&c, "X", TERM_P1M, BILLING_MONTHLY, "USD", D(2026, 12, 31)));
+        assert_null(catalog_price_at(&c, "X", TERM_P1Y, BILLING_MONTHLY, "USD", D(2027, 2, 10)));
+        p = catalog_price_at(&c, "X", TERM_P1M, BILLING_MONTHLY, "GBP", D(2027, 2, 10));
+        assert_string_equal(p->currency, "EUR"); /* no GBP row: the newest of any currency */
+        assert_true(catalog_plan_has_price(&c, "X", TERM_P1M, BILLING_MONTHLY));
+        assert_false(catalog_plan_has_price(&c, "X", TERM_P3Y, BILLING_ANNUAL));
+    }
+    catalog_release(&c);
+}
+
 /* ---- refusal priority (Part A 15) ---- */
 
 static void test_priority_table(void **state)
@@ -510,6 +549,7 @@ static void test_svc_day_idempotent_and_fold(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_catalog_price_at),
         cmocka_unit_test(test_priority_table),
         cmocka_unit_test(test_priority_cancelled_upgrade),
         cmocka_unit_test(test_priority_upgrade),

@@ -81,6 +81,7 @@ int catalog_add_price(struct catalog *c, const struct price_point *p, struct err
         return -1;
     dst = &c->prices[c->nprices];
     *dst = *p;
+    dst->ord = (uint32_t)c->nprices;
     dst->sku[SKU_MAX - 1] = dst->market[MARKET_MAX - 1] = dst->currency[CCY_MAX - 1] = '\0';
     c->nprices++;
     c->sealed = false;
@@ -139,7 +140,7 @@ static int price_sort_cmp(const void *a, const void *b)
     r = date_cmp(x->effective_from, y->effective_from);
     if (r)
         return r;
-    return strcmp(x->currency, y->currency);
+    return x->ord < y->ord ? -1 : x->ord > y->ord;
 }
 
 void catalog_seal(struct catalog *c)
@@ -202,9 +203,13 @@ static const struct price_point *price_at_in(const struct catalog *c, size_t lo,
             continue;
         if (date_cmp(p->effective_from, day) > 0)
             continue;
-        if (!best || date_cmp(p->effective_from, best->effective_from) >= 0)
+        if (!best || date_cmp(p->effective_from, best->effective_from) > 0 ||
+            (date_cmp(p->effective_from, best->effective_from) == 0 && p->ord > best->ord))
             best = p;
     }
+    /* the latest row has ended and nothing replaced it: no price that day */
+    if (best && best->effective_to.year && date_cmp(best->effective_to, day) < 0)
+        return NULL;
     return best;
 }
 

@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/date.h"
 #include "core/decimal.h"
@@ -38,6 +39,9 @@ struct price_point {
     struct dec unit_price;    /* per seat per billing cycle (Part A 13) */
     struct dec erp_price;     /* estimated retail price, zero when unknown */
     struct date effective_from;
+    struct date effective_to; /* last day in effect, inclusive; year 0 = open-ended */
+    uint32_t ord;             /* set by catalog_add_price: among rows of one plan and day,
+                                 the one added last wins (a corrected price) */
 };
 
 struct upgrade_path {
@@ -84,8 +88,8 @@ void catalog_view_market(const struct catalog *c, const char *market, struct cat
 
 /*
  * The price of the plan in effect on `day` (nce-rules Part A 9): the row with the latest
- * effective_from <= day, preferring rows in `currency` (the partner's billing currency) when
- * the plan has any; NULL when none is in effect yet.
+ * effective_from <= day (and no effective_to before it), preferring rows in `currency` (the
+ * partner's billing currency) when the plan has any; NULL when none is in effect.
  */
 const struct price_point *catalog_price_at(const struct catalog *c, const char *sku,
                                            enum term t, enum billing b, const char *currency,
