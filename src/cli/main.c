@@ -42,6 +42,23 @@ static const struct cli_command commands[] = {
      "usage: cspd demo seed [--db PATH]\n"
      "\n"
      "Create demo partners, customers and subscriptions by driving the real engine forward.\n"},
+    {"import", cmd_import, "import a Microsoft file (price list) into the store",
+     "usage: cspd import pricelist FILE [--db PATH] [--month YYYY-MM]\n"
+     "\n"
+     "Import Microsoft's NCE license-based price list (CSV, docs/catalog.md). Columns are read\n"
+     "by header name; every row is checked and the whole file is stored in one transaction,\n"
+     "or nothing is stored and the first error is shown as \"line N, column NAME: ...\".\n"
+     "Importing the same file again changes nothing.\n"
+     "  --db PATH         database file (default $CSPD_DB or var/cspd.db)\n"
+     "  --month YYYY-MM   the month the list is for; rows without a start date start then\n"},
+    {"pricelist", cmd_pricelist, "compare price lists (new, retired, increases, decreases)",
+     "usage: cspd pricelist diff A.csv B.csv [--format text|csv]\n"
+     "       cspd pricelist diff [--db PATH] --from YYYY-MM-DD --to YYYY-MM-DD [--format ...]\n"
+     "\n"
+     "Compare two price list files, or the prices the store holds on two days: new and\n"
+     "retired plans, increases and decreases with amount and percent, per market, currency,\n"
+     "SKU, term and billing plan (docs/catalog.md).\n"
+     "  --format text|csv   text for people (default), CSV for spreadsheets\n"},
     {"version", cmd_version, "print the version", "usage: cspd version\n"},
     {NULL, NULL, NULL, NULL},
 };
