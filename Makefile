@@ -13,7 +13,7 @@
 
 PREFIX  ?= /usr/local
 CC      ?= cc
-PKGS    := sqlite3 libmicrohttpd jansson libsodium libcurl
+PKGS    := sqlite3 libmicrohttpd jansson libsodium libcurl liboath
 SAN     ?= 0
 
 ifeq ($(SAN),1)
