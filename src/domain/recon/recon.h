@@ -1,0 +1,174 @@
+/*
+ * domain/recon/recon.h — matching Microsoft's reconciliation lines against cspd's own charge
+ * lines, and saying why two amounts differ (issue 8; formats.md §1; nce-rules.md §7.3-7.4,
+ * Part A 3, 4, 12).
+ *
+ * Pure: no I/O, no clock, no allocation except the index's own array (owned by the index,
+ * freed by recon_index_release). The service layer (svc/recon_svc.c) loads cspd's charges for
+ * a billing period into a `struct recon_index`, sorts it once, then streams Microsoft's lines
+ * through recon_index_take + recon_classify one at a time; whatever is left unused in the index
+ * afterwards is "only in cspd".
+ *
+ * Workload: a distributor's month, up to a few million lines on each side. The index is one
+ * flat array of fixed-size entries (about 110 bytes each) sorted by key; a lookup is a binary
+ * search, so matching N Microsoft lines against M charges costs O((N + M) log M) and
+ * M * 110 bytes. Subscription ids are numbered by the caller (uint32), so keys are compared
+ * without string compares.
+ *
+ * The key (what makes "the same line" on both sides): subscription, charge type, charge start
+ * and end date, quantity (absolute: Microsoft may write credits with a negative quantity) and
+ * the sign of the amount (a seat change is a refund and a charge of the same type and dates;
+ * nce-rules.md Part A 5). Several entries may share a key; a Microsoft line takes the first
+ * unused one whose amount agrees to the cent, else the first unused one.
+ */
+#ifndef CSPD_DOMAIN_RECON_RECON_H
+#define CSPD_DOMAIN_RECON_RECON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/decimal.h"
+#include "core/err.h"
+
+/* Microsoft's NCE ChargeType values (formats.md §1.2), and a slot for anything newer. */
+enum recon_type {
+    RT_NEW = 0,
+    RT_RENEW,
+    RT_CYCLE_CHARGE,
+    RT_ADD_QUANTITY,
+    RT_REMOVE_QUANTITY,
+    RT_MOVE_QUANTITY,
+    RT_CANCEL_IMMEDIATE,
+    RT_CONVERT,
+    RT_CHANGE_BILLING_PLAN,
+    RT_CUSTOMER_CREDIT,
+    RT_EXTEND_TERM,
+    RT_UNKNOWN, /* a value Microsoft added after 2022 (formats.md §5 item 7): kept verbatim */
+    RT__COUNT
+};
+
+#define RECON_TYPE_MAX 40 /* longest charge type text kept, with NUL */
+
+/*
+ * The charge type named by s[0..len), in any letter case ("CycleCharge", "cyclecharge"):
+ * its enum value, RT_UNKNOWN for a name not in the table. Empty text is RT_UNKNOWN too.
+ */
+enum recon_type recon_type_parse(const char *s, size_t len);
+/* Microsoft's spelling ("cycleCharge"); "" for RT_UNKNOWN. */
+const char *recon_type_name(enum recon_type t);
+
+struct recon_key {
+    uint32_t sub;   /* the caller's number for the cspd subscription */
+    int32_t start;  /* charge start, days since 1970-01-01 (date_to_days) */
+    int32_t end;    /* charge end, inclusive; = start when the file gives none */
+    int64_t qty;    /* absolute quantity; -1 when not a whole number (never matches) */
+    uint8_t type;   /* enum recon_type */
+    int8_t sign;    /* +1 a charge, -1 a refund (credit) */
+};
+
+int recon_key_cmp(const struct recon_key *a, const struct recon_key *b);
+
+/*
+ * One side's figures of a line. Prices are in the pricing currency, `amount` is what is
+ * compared: the subtotal in the billing currency (Microsoft's Subtotal; cspd's
+ * billing_subtotal, or subtotal when the currencies agree).
+ */
+struct recon_amounts {
+    struct dec unit_price; /* per seat per billing cycle (nce-rules.md Part A 13) */
+    struct dec eup;        /* effective unit price, signed */
+    struct dec amount;     /* billing-currency subtotal, signed */
+    struct dec fx;         /* pricing -> billing rate; 1 when the currencies agree */
+};
+
+/* The sign of a line: of its amount, else of its EUP, else of its quantity; +1 for zeros. */
+int recon_sign(struct dec amount, struct dec eup, struct dec qty);
+
+struct recon_entry {
+    struct recon_key key;
+    struct recon_amounts a;
+    uint32_t ref; /* the caller's row number (which charge this is) */
+    bool used;
+};
+
+struct recon_index {
+    struct recon_entry *v;
+    size_t n, cap;
+    bool sorted;
+};
+
+void recon_index_init(struct recon_index *ix);
+/* Append an entry (ERR_NOMEM). Invalidates sorting. */
+int recon_index_add(struct recon_index *ix, const struct recon_key *k,
+                    const struct recon_amounts *a, uint32_t ref, struct err *err);
+/* Sort by key (then by ref, so equal keys keep the caller's order). */
+void recon_index_sort(struct recon_index *ix);
+/*
+ * The unused entry for `k` (index sorted): the first whose amount equals `amount` once both
+ * are rounded half-up to `minor` fraction digits, else the first unused one; it is marked
+ * used. NULL when every entry of the key is used or there is none.
+ */
+struct recon_entry *recon_index_take(struct recon_index *ix, const struct recon_key *k,
+                                     struct dec amount, int minor);
+/* Make every entry unused again (a second pass over the same charges). */
+void recon_index_reset(struct recon_index *ix);
+void recon_index_release(struct recon_index *ix);
+
+enum recon_status {
+    RS_MATCHED,        /* same key, amounts equal to the cent */
+    RS_AMOUNT_DIFFERS, /* same key, amounts differ; see the cause */
+    RS_ONLY_MICROSOFT, /* Microsoft billed it, cspd has no such line */
+    RS_ONLY_CSPD,      /* cspd has the line, Microsoft did not bill it */
+    RS_USAGE,          /* a daily rated usage line: imported and totalled, not matched */
+    RS__COUNT
+};
+
+enum recon_cause {
+    RC_NONE = 0,
+    RC_PRICE,          /* the unit prices differ */
+    RC_EXCHANGE_RATE,  /* the pricing -> billing rates differ */
+    RC_ROUNDING_RULE,  /* same price, days and rate; another rounding formula */
+    RC_PRORATION_DAYS, /* same price, different effective unit price: other billed days */
+    RC_UNKNOWN,        /* none of the above explains it */
+    RC_UNKNOWN_SUBSCRIPTION, /* only_microsoft: the subscription is not cspd's (no mapping) */
+    RC_NO_CSPD_LINE,   /* only_microsoft: cspd knows the subscription, not this line */
+    RC_NOT_BILLED,     /* only_cspd: Microsoft's file has no such line */
+    RC__COUNT
+};
+
+const char *recon_status_name(enum recon_status s); /* "matched", "amount_differs", ... */
+int recon_status_parse(const char *s, enum recon_status *out); /* 0, or -1 if unknown */
+const char *recon_cause_name(enum recon_cause c);   /* "", "price", "exchange_rate", ... */
+
+#define RECON_DETAIL_MAX 400
+
+struct recon_verdict {
+    enum recon_status status; /* RS_MATCHED or RS_AMOUNT_DIFFERS */
+    enum recon_cause cause;
+    struct dec difference;    /* Microsoft's amount - cspd's amount */
+    char detail[RECON_DETAIL_MAX]; /* one sentence with both figures; "" when matched */
+};
+
+/*
+ * Compare a Microsoft line with the cspd line of the same key and say why they differ.
+ * `minor`: fraction digits of the billing currency; `days` the billed days of the line
+ * (start to end inclusive), used to state the proration in days. The checks, in order:
+ *   matched        the amounts rounded to the cent (half-up) are equal;
+ *   price          the unit prices differ;
+ *   exchange_rate  the rates differ;
+ *   rounding_rule  Microsoft's amount is what another of the rounding formulas of
+ *                  nce-rules.md §7.3-7.4 gives from either side's EUP:
+ *                    A  ROUNDDOWN(EUP x rate, m) x qty          (documented licence rule)
+ *                    B  ROUNDDOWN(ROUNDDOWN(EUP x qty, m) x rate, m) (the worked examples)
+ *                    H  ROUND_HALF_UP(EUP x qty x rate, m)
+ *                  or the EUPs agree within one minor unit and the amounts within one minor
+ *                  unit per seat;
+ *   proration_days the EUPs differ by more: the detail gives the days each side billed,
+ *                  from the cycle length implied by cspd's EUP (cycle = unit x days / EUP);
+ *   unknown        otherwise.
+ */
+int recon_classify(const struct recon_amounts *ms, const struct recon_amounts *cs,
+                   enum recon_type type, int64_t qty, int32_t days, int minor,
+                   struct recon_verdict *out, struct err *err);
+
+#endif
