@@ -1,0 +1,99 @@
+/*
+ * svc/party_access.c — who may change parties, and the frame every party mutation runs in:
+ * begin, (the use case's work), audit row, commit — or roll back on any failure.
+ *
+ * Roles are decided here, scope is not: the store's predicates (store/scope.c) already keep a
+ * caller to its own rows, so these checks only say which of a tenant's users may write
+ * (party.h lists them). Installation scope (CLI, jobs, the operator) may do everything.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "svc/party_internal.h"
+
+int party_may_write(const struct scope *s, enum party_write w, struct err *err)
+{
+    if (scope_check(s, err) < 0)
+        return -1;
+    switch (s->kind) {
+    case SCOPE_INSTALLATION:
+        return 0;
+    case SCOPE_CUSTOMER:
+        return err_set(err, ERR_FORBIDDEN, "", "a customer's users cannot change partners, "
+                       "relationships or customer records");
+    case SCOPE_PARTNER:
+        break;
+    }
+    switch (s->role) {
+    case ROLE_OWNER:
+    case ROLE_ADMIN:
+    case ROLE_OPERATOR:
+        return 0;
+    case ROLE_SALES:
+    case ROLE_BILLING:
+        if (w == PARTY_WRITE_BOOK)
+            return 0;
+        return err_set(err, ERR_FORBIDDEN, "", "only a partner's owner or admin users may "
+                       "change the partner's record and relationships");
+    case ROLE_READ_ONLY:
+    case ROLE_PORTAL:
+        break;
+    }
+    return err_set(err, ERR_FORBIDDEN, "", "this user's role is read-only");
+}
+
+const struct scope *party_rule_scope(void)
+{
+    static const struct scope installation = {
+        .kind = SCOPE_INSTALLATION, .role = ROLE_OPERATOR,
+    };
+
+    return &installation;
+}
+
+int party_begin(struct db *db, struct err *err)
+{
+    return db_begin(db, err);
+}
+
+int party_fail(struct db *db)
+{
+    db_rollback(db);
+    return -1;
+}
+
+int party_audit_commit(struct db *db, const struct scope *s, instant_t now, const char *action,
+                       const char *object_type, const char *object_id, json_t *before,
+                       json_t *after, struct err *err)
+{
+    int rc;
+
+    if (!after)
+        rc = err_set(err, ERR_NOMEM, "", "out of memory rendering the audit snapshot");
+    else
+        rc = repo_party_audit(db, s, now, action, object_type, object_id, before, after, err);
+    json_decref(before);
+    json_decref(after);
+    if (rc == 0)
+        rc = db_commit(db, err);
+    else
+        db_rollback(db);
+    return rc;
+}
+
+void party_rename_field(struct err *err, const char *from, const char *to)
+{
+    if (strcmp(err->field, from) == 0)
+        snprintf(err->field, sizeof(err->field), "%s", to);
+}
+
+int party_load_named(struct db *db, const char *field, const char *id,
+                     struct party_partner *out, struct err *err)
+{
+    if (repo_partner_get(db, party_rule_scope(), id, out, err) < 0) {
+        if (err->code == ERR_NOT_FOUND)
+            err_set(err, ERR_INVALID, field, "field '%s': no partner %.40s", field, id);
+        return -1;
+    }
+    return 0;
+}
