@@ -63,6 +63,25 @@ struct invoice_line {
     bool adjustment;                   /* a late line of an earlier, closed period */
 };
 
+/* Who is billed, as printed (snapshot taken when the invoice is built). */
+struct invoice_party {
+    char name[128];
+    char address[256];                 /* lines separated by '\n' */
+    char country[4];
+    char tax_id[64];
+    char email[128];
+};
+
+/* Who issues it, with its branding (snapshot). */
+struct invoice_issuer {
+    char name[128];
+    char address[256];
+    char tax_id[64];
+    char colour[8];                    /* "#RRGGBB"; "" = the default */
+    char logo_path[256];               /* PNG or JPEG; "" = none */
+    char footer[256];
+};
+
 struct invoice {
     char id[ID_MAXLEN];
     char number[INVOICE_NUMBER_MAX];   /* "" until finalized */
@@ -82,6 +101,9 @@ struct invoice {
     int64_t series_value;
     struct date issued_on, due_on;     /* set when finalized */
     struct dec subtotal, tax, total, cost;
+    struct invoice_party bill_to;
+    struct invoice_issuer issuer;
+    instant_t created_at, finalized_at, paid_at, voided_at;
     struct invoice_line *lines;
     size_t nlines, caplines;
 };

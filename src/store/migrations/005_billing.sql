@@ -74,21 +74,52 @@ CREATE INDEX rated_lines_by_seller ON rated_lines (seller_id, invoice_id, start_
 CREATE INDEX rated_lines_by_period ON rated_lines (period);
 CREATE INDEX rated_lines_by_sub ON rated_lines (subscription_id, sku, tier);
 
-ALTER TABLE invoices ADD COLUMN kind TEXT NOT NULL DEFAULT 'invoice'; -- or 'credit_note'
-ALTER TABLE invoices ADD COLUMN credit_for TEXT;             -- credit note: the invoice it corrects
-ALTER TABLE invoices ADD COLUMN series_year INTEGER;         -- numbering: year and value
-ALTER TABLE invoices ADD COLUMN series_value INTEGER;
-ALTER TABLE invoices ADD COLUMN issued_on TEXT;              -- date of finalization
-ALTER TABLE invoices ADD COLUMN payment_terms_days INTEGER;
-ALTER TABLE invoices ADD COLUMN tax_rate TEXT;               -- percent, shown on the invoice
-ALTER TABLE invoices ADD COLUMN tax_label TEXT;
-ALTER TABLE invoices ADD COLUMN cost TEXT;                   -- seller's cost of all lines
-ALTER TABLE invoices ADD COLUMN bill_to TEXT;                -- JSON snapshot at finalization
-ALTER TABLE invoices ADD COLUMN issuer TEXT;                 -- JSON snapshot (branding)
-ALTER TABLE invoices ADD COLUMN paid_at BIGINT;
-ALTER TABLE invoices ADD COLUMN voided_at BIGINT;
-ALTER TABLE invoices ADD COLUMN note TEXT;
-ALTER TABLE invoices ADD COLUMN updated_at BIGINT;
+-- invoices, rebuilt: schema v1 made `number` unique across the installation, but numbers are
+-- sequential per issuer (INV-2026-000001 exists once per issuer), so the key is
+-- (issuer_partner_id, number). Rows are copied; invoice_lines keeps referring to the table by
+-- name. Schema v1's columns keep their meaning; the new ones follow.
+CREATE TABLE invoices_v5 (
+    id                 TEXT PRIMARY KEY,             -- 'inv_...'
+    number             TEXT,                         -- set when finalized; per issuer
+    issuer_partner_id  TEXT NOT NULL REFERENCES partners (id),
+    customer_id        TEXT REFERENCES customers (id), -- billed party: a customer ...
+    reseller_id        TEXT REFERENCES partners (id),  -- ... or a reseller
+    period             TEXT NOT NULL,                -- billing month, 'YYYY-MM'
+    currency           TEXT NOT NULL,
+    status             TEXT NOT NULL DEFAULT 'draft',
+    subtotal           TEXT NOT NULL DEFAULT '0',
+    tax                TEXT NOT NULL DEFAULT '0',
+    total              TEXT NOT NULL DEFAULT '0',
+    issued_at          BIGINT,                       -- instant of finalization
+    due_on             TEXT,                         -- date
+    created_at         BIGINT NOT NULL,
+    kind               TEXT NOT NULL DEFAULT 'invoice', -- or 'credit_note'
+    credit_for         TEXT,                         -- credit note: the invoice it corrects
+    series_year        INTEGER,                      -- numbering: year and value
+    series_value       INTEGER,
+    issued_on          TEXT,                         -- date of finalization
+    payment_terms_days INTEGER,
+    tax_rate           TEXT,                         -- percent, shown on the invoice
+    tax_label          TEXT,
+    cost               TEXT,                         -- seller's cost of all lines
+    bill_to            TEXT,                         -- JSON snapshot of the billed party
+    issuer             TEXT,                         -- JSON snapshot of the issuer (branding)
+    paid_at            BIGINT,
+    voided_at          BIGINT,
+    note               TEXT,
+    updated_at         BIGINT,
+    UNIQUE (issuer_partner_id, number)
+);
+INSERT INTO invoices_v5 (id, number, issuer_partner_id, customer_id, reseller_id, period,
+                         currency, status, subtotal, tax, total, issued_at, due_on, created_at)
+    SELECT id, number, issuer_partner_id, customer_id, reseller_id, period, currency, status,
+           subtotal, tax, total, issued_at, due_on, created_at FROM invoices;
+DROP TABLE invoices;
+ALTER TABLE invoices_v5 RENAME TO invoices;
+CREATE INDEX invoices_by_customer ON invoices (customer_id, period);
+CREATE INDEX invoices_by_issuer ON invoices (issuer_partner_id, period);
+CREATE INDEX invoices_by_reseller ON invoices (reseller_id, period);
+CREATE INDEX invoices_by_credit ON invoices (credit_for);
 
 ALTER TABLE invoice_lines ADD COLUMN rated_line_id TEXT;
 ALTER TABLE invoice_lines ADD COLUMN charge_type TEXT;

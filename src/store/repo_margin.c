@@ -1,0 +1,602 @@
+/*
+ * store/repo_margin.c — margin rules, rated lines and rating's reads in SQL (repo_margin.h).
+ *
+ * The close reads a seller's pending charges once per period (one indexed query joining the
+ * subscription and the customer) and writes one rated line per charge and tier; rules are
+ * loaded once per seller. Portable SQL only (db.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/repo_margin.h"
+
+int repo_bill_bind_dec(struct db_stmt *st, int idx, struct dec d, struct err *err)
+{
+    char buf[DEC_STRLEN];
+
+    dec_format(d, buf);
+    return db_bind_text(st, idx, buf, err);
+}
+
+int repo_bill_bind_date(struct db_stmt *st, int idx, struct date d, struct err *err)
+{
+    char buf[DATE_STRLEN];
+
+    date_format(d, buf);
+    return db_bind_text(st, idx, buf, err);
+}
+
+int repo_bill_bind_opt(struct db_stmt *st, int idx, const char *s, struct err *err)
+{
+    return s && s[0] ? db_bind_text(st, idx, s, err) : db_bind_null(st, idx, err);
+}
+
+void repo_bill_col_str(struct db_stmt *st, int col, char *buf, size_t cap)
+{
+    const char *t = db_column_text(st, col);
+
+    snprintf(buf, cap, "%s", t ? t : "");
+}
+
+int repo_bill_col_dec(struct db_stmt *st, int col, struct dec *d, struct err *err)
+{
+    const char *t = db_column_text(st, col);
+
+    *d = dec_zero();
+    return t ? dec_parse_cstr(t, d, err) : 0;
+}
+
+int repo_bill_col_date(struct db_stmt *st, int col, struct date *d, struct err *err)
+{
+    const char *t = db_column_text(st, col);
+
+    memset(d, 0, sizeof(*d));
+    return t ? date_parse_cstr(t, d, err) : 0;
+}
+
+/* ---- margin rules ---------------------------------------------------------------------- */
+
+#define RULE_COLS                                                                          \
+    "id, seller_id, level, target_id, product_id, sku, kind, value, currency,"             \
+    " effective_from, effective_to, allow_below_cost"
+
+static int bind_rule(struct db_stmt *st, const struct margin_rule *r, struct err *err)
+{
+    return (db_bind_text(st, 1, r->id, err) < 0 || db_bind_text(st, 2, r->seller_id, err) < 0 ||
+            db_bind_text(st, 3, margin_level_name(r->level), err) < 0 ||
+            repo_bill_bind_opt(st, 4, r->target_id, err) < 0 ||
+            repo_bill_bind_opt(st, 5, r->product_id, err) < 0 ||
+            repo_bill_bind_opt(st, 6, r->sku, err) < 0 ||
+            db_bind_text(st, 7, margin_kind_name(r->kind), err) < 0 ||
+            repo_bill_bind_dec(st, 8, r->value, err) < 0 ||
+            repo_bill_bind_opt(st, 9, r->kind == MARGIN_FIXED ? r->currency : NULL, err) < 0 ||
+            repo_bill_bind_date(st, 10, r->from, err) < 0 ||
+            (r->has_to ? repo_bill_bind_date(st, 11, r->to, err)
+                       : db_bind_null(st, 11, err)) < 0 ||
+            db_bind_int64(st, 12, r->allow_below_cost, err) < 0)
+               ? -1
+               : 0;
+}
+
+static int read_rule(struct db_stmt *st, struct margin_rule *r, struct err *err)
+{
+    char buf[32];
+
+    memset(r, 0, sizeof(*r));
+    repo_bill_col_str(st, 0, r->id, sizeof(r->id));
+    repo_bill_col_str(st, 1, r->seller_id, sizeof(r->seller_id));
+    repo_bill_col_str(st, 2, buf, sizeof(buf));
+    if (margin_level_from_name(buf, &r->level) < 0)
+        return err_set(err, ERR_PARSE, "level", "unknown rule level '%s'", buf);
+    repo_bill_col_str(st, 3, r->target_id, sizeof(r->target_id));
+    repo_bill_col_str(st, 4, r->product_id, sizeof(r->product_id));
+    repo_bill_col_str(st, 5, r->sku, sizeof(r->sku));
+    repo_bill_col_str(st, 6, buf, sizeof(buf));
+    if (margin_kind_from_name(buf, &r->kind) < 0)
+        return err_set(err, ERR_PARSE, "kind", "unknown rule kind '%s'", buf);
+    if (repo_bill_col_dec(st, 7, &r->value, err) < 0)
+        return -1;
+    repo_bill_col_str(st, 8, r->currency, sizeof(r->currency));
+    if (repo_bill_col_date(st, 9, &r->from, err) < 0)
+        return -1;
+    r->has_to = !db_column_is_null(st, 10);
+    if (r->has_to && repo_bill_col_date(st, 10, &r->to, err) < 0)
+        return -1;
+    r->allow_below_cost = db_column_int64(st, 11) != 0;
+    return 0;
+}
+
+int repo_margin_insert(struct db *db, struct margin_rule *r, const char *note, instant_t now,
+                       struct err *err)
+{
+    static const char sql[] = "INSERT INTO margin_rules (" RULE_COLS
+                              ", note, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,"
+                              "?,?,?)";
+    struct db_stmt *st = NULL;
+    int rc = -1;
+
+    if (id_new("mrg", r->id, err) < 0 || db_prepare(db, sql, &st, err) < 0)
+        return -1;
+    if (bind_rule(st, r, err) < 0 || repo_bill_bind_opt(st, 13, note, err) < 0 ||
+        db_bind_int64(st, 14, now, err) < 0 || db_bind_int64(st, 15, now, err) < 0 ||
+        db_step(st, err) < 0)
+        goto out;
+    rc = 0;
+out:
+    db_finalize(st);
+    return rc;
+}
+
+int repo_margin_update(struct db *db, const struct margin_rule *r, instant_t now,
+                       struct err *err)
+{
+    static const char sql[] =
+        "UPDATE margin_rules SET id = ?, seller_id = ?, level = ?, target_id = ?,"
+        " product_id = ?, sku = ?, kind = ?, value = ?, currency = ?, effective_from = ?,"
+        " effective_to = ?, allow_below_cost = ?, updated_at = ? WHERE id = ?";
+    struct db_stmt *st = NULL;
+    int rc = -1;
+
+    if (db_prepare(db, sql, &st, err) < 0)
+        return -1;
+    if (bind_rule(st, r, err) < 0 || db_bind_int64(st, 13, now, err) < 0 ||
+        db_bind_text(st, 14, r->id, err) < 0 || db_step(st, err) < 0)
+        goto out;
+    if (db_changes(db) == 0) {
+        err_set(err, ERR_NOT_FOUND, "id", "no margin rule %s", r->id);
+        goto out;
+    }
+    rc = 0;
+out:
+    db_finalize(st);
+    return rc;
+}
+
+int repo_margin_get(struct db *db, const char *id, struct margin_rule *r, struct err *err)
+{
+    struct db_stmt *st = NULL;
+    int rc = -1, step;
+
+    if (db_prepare(db, "SELECT " RULE_COLS " FROM margin_rules WHERE id = ?", &st, err) < 0)
+        return -1;
+    if (db_bind_text(st, 1, id, err) < 0 || (step = db_step(st, err)) < 0)
+        goto out;
+    if (step == DB_DONE) {
+        err_set(err, ERR_NOT_FOUND, "id", "no margin rule %s", id);
+        goto out;
+    }
+    rc = read_rule(st, r, err);
+out:
+    db_finalize(st);
+    return rc;
+}
+
+int repo_margin_load(struct db *db, const char *seller_id, struct margin_rule **out,
+                     size_t *n, struct err *err)
+{
+    struct db_stmt *st = NULL;
+    struct margin_rule *v = NULL;
+    size_t cap = 0, len = 0;
+    int step;
+
+    *out = NULL;
+    *n = 0;
+    if (db_prepare(db,
+                   seller_id ? "SELECT " RULE_COLS " FROM margin_rules WHERE seller_id = ?"
+                               " ORDER BY seller_id, effective_from, id"
+                             : "SELECT " RULE_COLS " FROM margin_rules"
+                               " ORDER BY seller_id, effective_from, id",
+                   &st, err) < 0)
+        return -1;
+    if (seller_id && db_bind_text(st, 1, seller_id, err) < 0)
+        goto fail;
+    while ((step = db_step(st, err)) == DB_ROW) {
+        if (len == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            struct margin_rule *p = realloc(v, ncap * sizeof(*p));
+
+            if (!p) {
+                err_set(err, ERR_NOMEM, "", "out of memory loading margin rules");
+                goto fail;
+            }
+            v = p;
+            cap = ncap;
+        }
+        if (read_rule(st, &v[len], err) < 0)
+            goto fail;
+        len++;
+    }
+    if (step < 0)
+        goto fail;
+    db_finalize(st);
+    *out = v;
+    *n = len;
+    return 0;
+fail:
+    db_finalize(st);
+    free(v);
+    return -1;
+}
+
+/* ---- rated lines ----------------------------------------------------------------------- */
+
+#define RATED_COLS                                                                         \
+    "id, charge_id, tier, seller_id, customer_id, reseller_id, subscription_id,"           \
+    " charge_type, sku, product_id, start_date, end_date, period, quantity, days,"         \
+    " cycle_days, unit_price, effective_unit_price, amount, currency, cost, margin,"       \
+    " price_currency, fx_rate, fx_date, cost_fx_rate, rule_id, below_cost, base_line_id,"  \
+    " invoice_id, created_at"
+
+int repo_rated_insert(struct db *db, struct rated_row *r, struct err *err)
+{
+    static const char sql[] = "INSERT INTO rated_lines (" RATED_COLS
+                              ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+                              "?,?,?,?)";
+    struct db_stmt *st = NULL;
+    int rc = -1;
+
+    if (id_new("rtl", r->id, err) < 0 || db_prepare(db, sql, &st, err) < 0)
+        return -1;
+    if (db_bind_text(st, 1, r->id, err) < 0 || db_bind_text(st, 2, r->charge_id, err) < 0 ||
+        db_bind_text(st, 3, r->tier, err) < 0 || db_bind_text(st, 4, r->seller_id, err) < 0 ||
+        db_bind_text(st, 5, r->customer_id, err) < 0 ||
+        repo_bill_bind_opt(st, 6, r->reseller_id, err) < 0 ||
+        db_bind_text(st, 7, r->subscription_id, err) < 0 ||
+        db_bind_text(st, 8, r->charge_type, err) < 0 || db_bind_text(st, 9, r->sku, err) < 0 ||
+        db_bind_text(st, 10, r->product_id, err) < 0 ||
+        repo_bill_bind_date(st, 11, r->start, err) < 0 ||
+        repo_bill_bind_date(st, 12, r->end, err) < 0 ||
+        db_bind_text(st, 13, r->period, err) < 0 ||
+        db_bind_int64(st, 14, r->quantity, err) < 0 || db_bind_int64(st, 15, r->days, err) < 0 ||
+        db_bind_int64(st, 16, r->cycle_days, err) < 0 ||
+        repo_bill_bind_dec(st, 17, r->unit_price, err) < 0 ||
+        repo_bill_bind_dec(st, 18, r->eup, err) < 0 ||
+        repo_bill_bind_dec(st, 19, r->amount, err) < 0 ||
+        db_bind_text(st, 20, r->currency, err) < 0 ||
+        repo_bill_bind_dec(st, 21, r->cost, err) < 0 ||
+        repo_bill_bind_dec(st, 22, r->margin, err) < 0 ||
+        db_bind_text(st, 23, r->price_currency, err) < 0 ||
+        (r->has_fx ? repo_bill_bind_dec(st, 24, r->fx_rate, err) : db_bind_null(st, 24, err)) <
+            0 ||
+        (r->has_fx ? repo_bill_bind_date(st, 25, r->fx_date, err) : db_bind_null(st, 25, err)) <
+            0 ||
+        (r->has_cost_fx ? repo_bill_bind_dec(st, 26, r->cost_fx, err)
+                        : db_bind_null(st, 26, err)) < 0 ||
+        repo_bill_bind_opt(st, 27, r->rule_id, err) < 0 ||
+        db_bind_int64(st, 28, r->below_cost, err) < 0 ||
+        repo_bill_bind_opt(st, 29, r->base_line_id, err) < 0 ||
+        repo_bill_bind_opt(st, 30, r->invoice_id, err) < 0 ||
+        db_bind_int64(st, 31, r->created_at, err) < 0 || db_step(st, err) < 0)
+        goto out;
+    rc = 0;
+out:
+    db_finalize(st);
+    return rc;
+}
+
+static int read_rated(struct db_stmt *st, struct rated_row *r, struct err *err)
+{
+    memset(r, 0, sizeof(*r));
+    repo_bill_col_str(st, 0, r->id, sizeof(r->id));
+    repo_bill_col_str(st, 1, r->charge_id, sizeof(r->charge_id));
+    repo_bill_col_str(st, 2, r->tier, sizeof(r->tier));
+    repo_bill_col_str(st, 3, r->seller_id, sizeof(r->seller_id));
+    repo_bill_col_str(st, 4, r->customer_id, sizeof(r->customer_id));
+    repo_bill_col_str(st, 5, r->reseller_id, sizeof(r->reseller_id));
+    repo_bill_col_str(st, 6, r->subscription_id, sizeof(r->subscription_id));
+    repo_bill_col_str(st, 7, r->charge_type, sizeof(r->charge_type));
+    repo_bill_col_str(st, 8, r->sku, sizeof(r->sku));
+    repo_bill_col_str(st, 9, r->product_id, sizeof(r->product_id));
+    if (repo_bill_col_date(st, 10, &r->start, err) < 0 ||
+        repo_bill_col_date(st, 11, &r->end, err) < 0)
+        return -1;
+    repo_bill_col_str(st, 12, r->period, sizeof(r->period));
+    r->quantity = (int32_t)db_column_int64(st, 13);
+    r->days = (int)db_column_int64(st, 14);
+    r->cycle_days = (int)db_column_int64(st, 15);
+    if (repo_bill_col_dec(st, 16, &r->unit_price, err) < 0 ||
+        repo_bill_col_dec(st, 17, &r->eup, err) < 0 ||
+        repo_bill_col_dec(st, 18, &r->amount, err) < 0)
+        return -1;
+    repo_bill_col_str(st, 19, r->currency, sizeof(r->currency));
+    if (repo_bill_col_dec(st, 20, &r->cost, err) < 0 ||
+        repo_bill_col_dec(st, 21, &r->margin, err) < 0)
+        return -1;
+    repo_bill_col_str(st, 22, r->price_currency, sizeof(r->price_currency));
+    r->has_fx = !db_column_is_null(st, 23);
+    if (repo_bill_col_dec(st, 23, &r->fx_rate, err) < 0 ||
+        repo_bill_col_date(st, 24, &r->fx_date, err) < 0)
+        return -1;
+    r->has_cost_fx = !db_column_is_null(st, 25);
+    if (repo_bill_col_dec(st, 25, &r->cost_fx, err) < 0)
+        return -1;
+    repo_bill_col_str(st, 26, r->rule_id, sizeof(r->rule_id));
+    r->below_cost = db_column_int64(st, 27) != 0;
+    repo_bill_col_str(st, 28, r->base_line_id, sizeof(r->base_line_id));
+    repo_bill_col_str(st, 29, r->invoice_id, sizeof(r->invoice_id));
+    r->created_at = db_column_int64(st, 30);
+    return 0;
+}
+
+/* Run a query with text parameters and read at most one row. */
+static int rated_one(struct db *db, const char *sql, const char *const *args, int nargs,
+                     struct rated_row *r, bool *found, struct err *err)
+{
+    struct db_stmt *st = NULL;
+    int rc = -1, step;
+
+    *found = false;
+    if (db_prepare(db, sql, &st, err) < 0)
+        return -1;
+    for (int i = 0; i < nargs; i++)
+        if (db_bind_text(st, i + 1, args[i], err) < 0)
+            goto out;
+    if ((step = db_step(st, err)) < 0)
+        goto out;
+    if (step == DB_ROW) {
+        if (read_rated(st, r, err) < 0)
+            goto out;
+        *found = true;
+    }
+    rc = 0;
+out:
+    db_finalize(st);
+    return rc;
+}
+
+int repo_rated_find(struct db *db, const char *charge_id, const char *tier,
+                    struct rated_row *r, bool *found, struct err *err)
+{
+    const char *args[] = {charge_id, tier};
+
+    return rated_one(db,
+                     "SELECT " RATED_COLS " FROM rated_lines WHERE charge_id = ? AND tier = ?",
+                     args, 2, r, found, err);
+}
+
+int repo_rated_last_charge(struct db *db, const char *sub_id, const char *sku, const char *tier,
+                           struct date day, struct rated_row *r, bool *found, struct err *err)
+{
+    char d[DATE_STRLEN];
+    const char *args[] = {sub_id, sku, tier, d};
+
+    date_format(day, d);
+    return rated_one(db,
+                     "SELECT " RATED_COLS " FROM rated_lines WHERE subscription_id = ?"
+                     " AND sku = ? AND tier = ? AND start_date <= ? AND amount NOT LIKE '-%'"
+                     " ORDER BY start_date DESC, created_at DESC, id DESC LIMIT 1",
+                     args, 4, r, found, err);
+}
+
+int repo_rated_each_open(struct db *db, const char *seller_id, const char *tier,
+                         struct date last,
+                         int (*fn)(void *ctx, const struct rated_row *r), void *ctx,
+                         struct err *err)
+{
+    static const char sql[] =
+        "SELECT " RATED_COLS " FROM rated_lines WHERE seller_id = ? AND tier = ?"
+        " AND invoice_id IS NULL AND start_date <= ?"
+        " ORDER BY CASE WHEN tier = 'reseller' THEN reseller_id ELSE customer_id END,"
+        " currency, start_date, subscription_id, created_at, id";
+    struct db_stmt *st = NULL;
+    int rc = -1, step;
+
+    if (db_prepare(db, sql, &st, err) < 0)
+        return -1;
+    if (db_bind_text(st, 1, seller_id, err) < 0 || db_bind_text(st, 2, tier, err) < 0 ||
+        repo_bill_bind_date(st, 3, last, err) < 0)
+        goto out;
+    while ((step = db_step(st, err)) == DB_ROW) {
+        struct rated_row r;
+
+        if (read_rated(st, &r, err) < 0 || fn(ctx, &r) < 0)
+            goto out;
+    }
+    if (step < 0)
+        goto out;
+    rc = 0;
+out:
+    db_finalize(st);
+    return rc;
+}
+
+int repo_rated_set_invoice(struct db *db, const char *id, const char *invoice_id,
+                           struct err *err)
+{
+    struct db_stmt *st = NULL;
+    int rc = -1;
+
+    if (db_prepare(db, "UPDATE rated_lines SET invoice_id = ? WHERE id = ?", &st, err) < 0)
+        return -1;
+    if (repo_bill_bind_opt(st, 1, invoice_id, err) < 0 || db_bind_text(st, 2, id, err) < 0 ||
+        db_step(st, err) < 0)
+        goto out;
+    rc = 0;
+out:
+    db_finalize(st);
+    return rc;
+}
+
+/* ---- rating's reads -------------------------------------------------------------------- */
+
+#define PENDING_COLS                                                                       \
+    "c.id, c.subscription_id, c.event_seq, c.charge_type, c.sku, c.start_date,"            \
+    " c.end_date, c.quantity, c.unit_price, c.effective_unit_price, c.subtotal,"           \
+    " c.currency, c.billing_currency, c.exchange_rate, c.billing_subtotal, c.est,"         \
+    " c.reference_id, c.created_at, s.partner_id, s.customer_id, cu.reseller_id,"          \
+    " cu.billing_currency, cu.market, s.term, s.billing, s.status"                         \
+    " FROM charges c JOIN subscriptions s ON s.id = c.subscription_id"                     \
+    " JOIN customers cu ON cu.id = s.customer_id"
+
+static int read_pending(struct db_stmt *st, struct pending_charge *c, struct err *err)
+{
+    struct charge_line *l = &c->row.line;
+    char type[32];
+
+    memset(c, 0, sizeof(*c));
+    repo_bill_col_str(st, 0, c->row.id, sizeof(c->row.id));
+    repo_bill_col_str(st, 1, c->row.subscription_id, sizeof(c->row.subscription_id));
+    c->row.event_seq = db_column_int64(st, 2);
+    repo_bill_col_str(st, 3, type, sizeof(type));
+    if (charge_type_from_name(type, &l->type) < 0)
+        return err_set(err, ERR_PARSE, "charge_type", "unknown charge type '%s'", type);
+    repo_bill_col_str(st, 4, l->sku, sizeof(l->sku));
+    if (repo_bill_col_date(st, 5, &l->start, err) < 0 ||
+        repo_bill_col_date(st, 6, &l->end, err) < 0)
+        return -1;
+    l->quantity = (int32_t)db_column_int64(st, 7);
+    if (repo_bill_col_dec(st, 8, &l->unit_price, err) < 0 ||
+        repo_bill_col_dec(st, 9, &l->effective_unit_price, err) < 0 ||
+        repo_bill_col_dec(st, 10, &l->subtotal, err) < 0)
+        return -1;
+    repo_bill_col_str(st, 11, l->currency, sizeof(l->currency));
+    repo_bill_col_str(st, 12, l->billing_currency, sizeof(l->billing_currency));
+    if (repo_bill_col_dec(st, 13, &l->fx_rate, err) < 0 ||
+        repo_bill_col_dec(st, 14, &l->billing_subtotal, err) < 0)
+        return -1;
+    l->has_billing_subtotal = !db_column_is_null(st, 14);
+    l->est = db_column_int64(st, 15) != 0;
+    repo_bill_col_str(st, 16, c->row.reference_id, sizeof(c->row.reference_id));
+    c->row.created_at = db_column_int64(st, 17);
+    repo_bill_col_str(st, 18, c->partner_id, sizeof(c->partner_id));
+    repo_bill_col_str(st, 19, c->customer_id, sizeof(c->customer_id));
+    repo_bill_col_str(st, 20, c->reseller_id, sizeof(c->reseller_id));
+    repo_bill_col_str(st, 21, c->customer_ccy, sizeof(c->customer_ccy));
+    repo_bill_col_str(st, 22, c->market, sizeof(c->market));
+    repo_bill_col_str(st, 23, c->term, sizeof(c->term));
+    repo_bill_col_str(st, 24, c->billing, sizeof(c->billing));
+    repo_bill_col_str(st, 25, c->sub_status, sizeof(c->sub_status));
+    return 0;
+}
+
+int repo_rating_each_pending(struct db *db, const char *seller_id, const char *tier,
+                             struct date last,
+                             int (*fn)(void *ctx, const struct pending_charge *c), void *ctx,
+                             struct err *err)
+{
+    static const char sql_reseller[] =
+        "SELECT " PENDING_COLS " WHERE c.start_date <= ? AND s.partner_id = ?"
+        " AND cu.reseller_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM rated_lines r"
+        " WHERE r.charge_id = c.id AND r.tier = 'reseller')"
+        " ORDER BY c.start_date, c.subscription_id, c.event_seq, c.id";
+    static const char sql_customer[] =
+        "SELECT " PENDING_COLS " WHERE c.start_date <= ? AND (cu.reseller_id = ? OR"
+        " (cu.reseller_id IS NULL AND s.partner_id = ?)) AND NOT EXISTS (SELECT 1 FROM"
+        " rated_lines r WHERE r.charge_id = c.id AND r.tier = 'customer')"
+        " ORDER BY c.start_date, c.subscription_id, c.event_seq, c.id";
+    bool res = strcmp(tier, "reseller") == 0;
+    struct db_stmt *st = NULL;
+    int rc = -1, step;
+
+    if (db_prepare(db, res ? sql_reseller : sql_customer, &st, err) < 0)
+        return -1;
+    if (repo_bill_bind_date(st, 1, last, err) < 0 || db_bind_text(st, 2, seller_id, err) < 0 ||
+        (!res && db_bind_text(st, 3, seller_id, err) < 0))
+        goto out;
+    while ((step = db_step(st, err)) == DB_ROW) {
+        struct pending_charge c;
+
+        if (read_pending(st, &c, err) < 0 || fn(ctx, &c) < 0)
+            goto out;
+    }
+    if (step < 0)
+        goto out;
+    rc = 0;
+out:
+    db_finalize(st);
+    return rc;
+}
+
+int repo_rating_charge(struct db *db, const char *charge_id, struct pending_charge *c,
+                       struct err *err)
+{
+    struct db_stmt *st = NULL;
+    int rc = -1, step;
+
+    if (db_prepare(db, "SELECT " PENDING_COLS " WHERE c.id = ?", &st, err) < 0)
+        return -1;
+    if (db_bind_text(st, 1, charge_id, err) < 0 || (step = db_step(st, err)) < 0)
+        goto out;
+    if (step == DB_DONE) {
+        err_set(err, ERR_NOT_FOUND, "charge_id", "no charge %s", charge_id);
+        goto out;
+    }
+    rc = read_pending(st, c, err);
+out:
+    db_finalize(st);
+    return rc;
+}
+
+int repo_rating_erp(struct db *db, const char *sku, const char *term, const char *billing,
+                    const char *market, const char *currency, struct date day, bool *found,
+                    struct dec *erp, struct err *err)
+{
+    static const char sql[] =
+        "SELECT erp_price FROM price_points WHERE sku = ? AND term = ? AND billing = ?"
+        " AND (market = ? OR market = '') AND currency = ? AND effective_from <= ?"
+        " AND erp_price IS NOT NULL ORDER BY effective_from DESC, id DESC LIMIT 1";
+    struct db_stmt *st = NULL;
+    int rc = -1, step;
+
+    *found = false;
+    if (db_prepare(db, sql, &st, err) < 0)
+        return -1;
+    if (db_bind_text(st, 1, sku, err) < 0 || db_bind_text(st, 2, term, err) < 0 ||
+        db_bind_text(st, 3, billing, err) < 0 || db_bind_text(st, 4, market, err) < 0 ||
+        db_bind_text(st, 5, currency, err) < 0 || repo_bill_bind_date(st, 6, day, err) < 0 ||
+        (step = db_step(st, err)) < 0)
+        goto out;
+    if (step == DB_ROW) {
+        if (repo_bill_col_dec(st, 0, erp, err) < 0)
+            goto out;
+        *found = !dec_is_zero(*erp);
+    }
+    rc = 0;
+out:
+    db_finalize(st);
+    return rc;
+}
+
+static int fx_lookup(struct db *db, const char *from, const char *to, struct date day,
+                     bool *found, struct dec *rate, struct date *rate_day, struct err *err)
+{
+    static const char sql[] =
+        "SELECT rate, effective_from FROM exchange_rates WHERE from_currency = ?"
+        " AND to_currency = ? AND effective_from <= ? ORDER BY effective_from DESC LIMIT 1";
+    struct db_stmt *st = NULL;
+    int rc = -1, step;
+
+    *found = false;
+    if (db_prepare(db, sql, &st, err) < 0)
+        return -1;
+    if (db_bind_text(st, 1, from, err) < 0 || db_bind_text(st, 2, to, err) < 0 ||
+        repo_bill_bind_date(st, 3, day, err) < 0 || (step = db_step(st, err)) < 0)
+        goto out;
+    if (step == DB_ROW) {
+        if (repo_bill_col_dec(st, 0, rate, err) < 0 ||
+            repo_bill_col_date(st, 1, rate_day, err) < 0)
+            goto out;
+        *found = !dec_is_zero(*rate);
+    }
+    rc = 0;
+out:
+    db_finalize(st);
+    return rc;
+}
+
+int repo_rating_fx(struct db *db, const char *from, const char *to, struct date day,
+                   bool *found, struct dec *rate, struct date *rate_day, struct err *err)
+{
+    struct dec inv;
+
+    if (fx_lookup(db, from, to, day, found, rate, rate_day, err) < 0)
+        return -1;
+    if (*found)
+        return 0;
+    if (fx_lookup(db, to, from, day, found, &inv, rate_day, err) < 0)
+        return -1;
+    if (*found && dec_div(dec_from_i64(1), inv, DEC_ROUND_HALF_EVEN, rate, err) < 0)
+        return -1;
+    return 0;
+}

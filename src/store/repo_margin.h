@@ -1,0 +1,139 @@
+/*
+ * store/repo_margin.h — margin rules (`margin_rules`) and rated lines (`rated_lines`) in SQL,
+ * plus the reads rating needs: Microsoft's charge lines not yet rated for a seller, the ERP of
+ * a price row and exchange rates (migration 005_billing.sql; docs/billing.md).
+ *
+ * Every function runs inside the caller's transaction (or none, for reads); none begins or
+ * commits. Rules and rated lines are flat values (domain/pricing/pricing.h); arrays returned
+ * by the *_load functions belong to the caller (free()).
+ */
+#ifndef CSPD_STORE_REPO_MARGIN_H
+#define CSPD_STORE_REPO_MARGIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/date.h"
+#include "core/err.h"
+#include "domain/pricing/pricing.h"
+#include "store/db.h"
+#include "store/repo_charge.h"
+
+/* Insert; r->id is made here ("mrg_..."). */
+int repo_margin_insert(struct db *db, struct margin_rule *r, const char *note, instant_t now,
+                       struct err *err);
+/* Rewrite every column of an existing rule; ERR_NOT_FOUND. */
+int repo_margin_update(struct db *db, const struct margin_rule *r, instant_t now,
+                       struct err *err);
+int repo_margin_get(struct db *db, const char *id, struct margin_rule *r, struct err *err);
+/*
+ * The rules of `seller_id` (NULL: every seller), ordered by seller, effective_from, id;
+ * *out malloc'ed (NULL when none), *n rules.
+ */
+int repo_margin_load(struct db *db, const char *seller_id, struct margin_rule **out,
+                     size_t *n, struct err *err);
+
+/* One rated line (columns of rated_lines). */
+struct rated_row {
+    char id[ID_MAXLEN];
+    char charge_id[ID_MAXLEN];
+    char tier[12];                  /* "reseller" or "customer" */
+    char seller_id[ID_MAXLEN];
+    char customer_id[ID_MAXLEN];
+    char reseller_id[ID_MAXLEN];    /* "" when none */
+    char subscription_id[ID_MAXLEN];
+    char charge_type[24];
+    char sku[SKU_MAX];
+    char product_id[SKU_MAX];
+    struct date start, end;
+    char period[8];
+    int32_t quantity;
+    int days, cycle_days;
+    struct dec unit_price, eup, amount, cost, margin;
+    char currency[CCY_MAX];
+    char price_currency[CCY_MAX];
+    bool has_fx;
+    struct dec fx_rate;
+    struct date fx_date;
+    bool has_cost_fx;
+    struct dec cost_fx;
+    char rule_id[ID_MAXLEN];        /* "" = priced at cost */
+    bool below_cost;
+    char base_line_id[ID_MAXLEN];
+    char invoice_id[ID_MAXLEN];     /* "" = not on an invoice */
+    instant_t created_at;
+};
+
+/* Insert; r->id is made here ("rtl_..."). ERR_DB on a second line for (charge, tier). */
+int repo_rated_insert(struct db *db, struct rated_row *r, struct err *err);
+/* The line of (charge, tier); *found false when none. */
+int repo_rated_find(struct db *db, const char *charge_id, const char *tier,
+                    struct rated_row *r, bool *found, struct err *err);
+/*
+ * The price the buyer was last charged for (subscription, sku, tier) on or before `day`: the
+ * latest positive line's unit price and its rule; *found false when none. Refund lines are
+ * rated at it, so a refund gives back what was charged.
+ */
+int repo_rated_last_charge(struct db *db, const char *sub_id, const char *sku, const char *tier,
+                           struct date day, struct rated_row *r, bool *found, struct err *err);
+/*
+ * Each line of `seller_id` not on any invoice, starting on or before `last`, in the order
+ * (customer or reseller billed, currency, start, subscription, id). fn returning -1 stops.
+ */
+int repo_rated_each_open(struct db *db, const char *seller_id, const char *tier,
+                         struct date last,
+                         int (*fn)(void *ctx, const struct rated_row *r), void *ctx,
+                         struct err *err);
+/* Put a line on an invoice (or take it off: invoice_id NULL). */
+int repo_rated_set_invoice(struct db *db, const char *id, const char *invoice_id,
+                           struct err *err);
+
+/* A Microsoft charge line with what rating needs from its subscription and customer. */
+struct pending_charge {
+    struct charge_row row;          /* repo_charge.h */
+    char partner_id[ID_MAXLEN];     /* subscriptions.partner_id: the transacting partner */
+    char customer_id[ID_MAXLEN];
+    char reseller_id[ID_MAXLEN];    /* customers.reseller_id, "" when none */
+    char customer_ccy[CCY_MAX];     /* customers.billing_currency */
+    char market[MARKET_MAX];
+    char term[8], billing[16];      /* the subscription's plan */
+    char sub_status[16];
+};
+
+/*
+ * Charges starting on or before `last` without a rated line of `tier`, whose seller for that
+ * tier is `seller_id`:
+ *   tier "reseller": the transacting partner is the seller and the customer has a reseller;
+ *   tier "customer": the customer's reseller is the seller, or, for a customer without one,
+ *                    the transacting partner.
+ * Ordered by start date, subscription, event, id.
+ */
+int repo_rating_each_pending(struct db *db, const char *seller_id, const char *tier,
+                             struct date last,
+                             int (*fn)(void *ctx, const struct pending_charge *c), void *ctx,
+                             struct err *err);
+/* One charge with its context; ERR_NOT_FOUND. */
+int repo_rating_charge(struct db *db, const char *charge_id, struct pending_charge *c,
+                       struct err *err);
+
+/* ERP per cycle of the price row in effect on `day` (same basis as its unit price). */
+int repo_rating_erp(struct db *db, const char *sku, const char *term, const char *billing,
+                    const char *market, const char *currency, struct date day, bool *found,
+                    struct dec *erp, struct err *err);
+/*
+ * Rate from -> to in effect on `day` (the exchange_rates table, the source Microsoft's own
+ * conversion uses: latest effective_from <= day); the inverse pair's 1/rate when only that
+ * is stored (18 places, half-even). *found false when neither.
+ */
+int repo_rating_fx(struct db *db, const char *from, const char *to, struct date day,
+                   bool *found, struct dec *rate, struct date *rate_day, struct err *err);
+
+/* Column helpers shared by the billing repositories (repo_margin.c). */
+int repo_bill_bind_dec(struct db_stmt *st, int idx, struct dec d, struct err *err);
+int repo_bill_bind_date(struct db_stmt *st, int idx, struct date d, struct err *err);
+int repo_bill_bind_opt(struct db_stmt *st, int idx, const char *s, struct err *err);
+void repo_bill_col_str(struct db_stmt *st, int col, char *buf, size_t cap);
+int repo_bill_col_dec(struct db_stmt *st, int col, struct dec *d, struct err *err);
+int repo_bill_col_date(struct db_stmt *st, int col, struct date *d, struct err *err);
+
+#endif

@@ -1,0 +1,74 @@
+/*
+ * svc/invoice_svc.h — customer and reseller billing use cases: rate Microsoft's charges, close
+ * a billing period into invoices, and move invoices through their life (issue 7;
+ * docs/billing.md). The CLI (`cspd invoice ...`) and the API (/v1/invoices...) call these.
+ *
+ * Close of period P (calendar month "YYYY-MM"), for every issuer — distributors and direct-bill
+ * partners first, then resellers, because a reseller's cost is its distributor's price — in
+ * ONE transaction per issuer:
+ *   1. a period already closed for the issuer: nothing at all (running twice changes nothing);
+ *   2. rate every Microsoft charge line starting on or before P's last day that the issuer
+ *      sells and has not rated yet (domain/pricing), one rated line per charge and tier;
+ *   3. group the issuer's rated lines not yet invoiced by billed party and currency into one
+ *      invoice each; lines of earlier periods (a late Microsoft charge for a closed month) are
+ *      marked as adjustments on this invoice — a finalized invoice is never edited;
+ *   4. finalize: take the next number of the issuer's INV series for the year of the close
+ *      date in the same transaction (gapless, never reused), set issue and due dates;
+ *   5. record the period as closed.
+ * With `draft`, steps 4-5 are skipped: draft invoices are (re)built and a later close
+ * finalizes them. A failure (e.g. a missing exchange rate) rolls that issuer back and stops.
+ *
+ * Alerts go to the outbox in the same transaction (topic "alert.below_cost"): a line rated
+ * below cost by a rule that did not allow it, and a rule created with allow_below_cost.
+ */
+#ifndef CSPD_SVC_INVOICE_SVC_H
+#define CSPD_SVC_INVOICE_SVC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/date.h"
+#include "core/err.h"
+#include "core/id.h"
+#include "store/db.h"
+#include "store/scope.h"
+
+struct bill_ctx {
+    struct db *db;
+    const char *actor;      /* user or token id for the audit log; NULL = "system" */
+    const char *request_id; /* may be NULL */
+};
+
+struct close_stats {
+    size_t issuers;         /* issuers visited */
+    size_t already_closed;  /* of them, with the period closed before */
+    size_t rated;           /* rated lines made */
+    size_t invoices;        /* invoices made (finalized, or drafts) */
+    size_t adjustments;     /* lines of earlier periods put on this period's invoices */
+    size_t alerts;          /* below-cost alerts written */
+};
+
+/* Close `period` ("2026-11") as described above. */
+int invoice_close(const struct bill_ctx *ctx, const char *period, bool draft, instant_t now,
+                  struct close_stats *stats, struct err *err);
+
+/* finalized -> paid / void (domain/invoice checks); ERR_NOT_FOUND outside the scope. */
+int invoice_mark_paid(const struct bill_ctx *ctx, const struct scope *sc, const char *id,
+                      instant_t now, struct err *err);
+int invoice_void(const struct bill_ctx *ctx, const struct scope *sc, const char *id,
+                 instant_t now, struct err *err);
+/*
+ * A credit note cancelling a finalized (or paid) invoice in full: the same lines negated, its
+ * own CN number, finalized at once. One per invoice (ERR_CONFLICT "already_credited").
+ */
+int invoice_credit(const struct bill_ctx *ctx, const struct scope *sc, const char *id,
+                   instant_t now, char out_id[ID_MAXLEN], struct err *err);
+
+/* Write an outbox row and an audit row (shared with margin_svc.c). */
+int bill_outbox(struct db *db, const char *topic, const char *payload, instant_t now,
+                struct err *err);
+int bill_audit(const struct bill_ctx *ctx, instant_t now, const char *action,
+               const char *object_type, const char *object_id, const char *after,
+               struct err *err);
+
+#endif

@@ -1,0 +1,521 @@
+/*
+ * tests/unit/test_invoice.c — rating, the period close and invoices on a real store, every
+ * figure worked by hand below. Microsoft's charge lines are inserted into `charges` in the
+ * shape the engine stores them (store/repo_charge.c).
+ *
+ * Two-tier chain, November 2026, all EUR. Distributor prt_D sells to reseller prt_R, which
+ * sells to customer cus_C (country DE, 19% tax set by prt_R).
+ *   Rules: prt_D partner-wide markup 10%; prt_R partner-wide markup 20%;
+ *          prt_R customer cus_C, product PROD2: fixed 25.00.
+ *   Microsoft lines (subscription S1 PROD1:0001 at 10.08, S2 PROD2:0001 at 20.00):
+ *     1 new        S1 Nov 1-30 x10        10.08 x 10                     = 100.80
+ *     2 addQty     S1 Nov 12-30 refund 10 ROUNDDOWN(10.08x19x10/30)      = -63.84
+ *     3 addQty     S1 Nov 12-30 charge 13 ROUNDDOWN(10.08x19x13/30)      =  82.99
+ *     4 new        S2 Nov 1-30 x1                                         =  20.00
+ *     5 cancel     S2 Nov 5-30 x1         ROUNDDOWN(20x26/30)=17.33       = -17.33
+ *                                                                  Microsoft 122.62
+ *   prt_D -> prt_R: PROD1 10.08x1.1 = 11.088 -> 11.09; PROD2 22.00
+ *     1 110.90 | 2 -ROUNDDOWN(11.09x190/30=70.2366) -70.23 | 3 ROUNDDOWN(11.09x247/30=
+ *     91.3076) 91.30 | 4 22.00 | 5 -ROUNDDOWN(22x26/30=19.066) -19.06     total 134.91
+ *     margins 10.10, -6.39, 8.31, 2.00, -1.73                          prt_D margin 12.29
+ *   prt_R -> cus_C: PROD1 11.09x1.2 = 13.308 -> 13.31; PROD2 fixed 25.00
+ *     1 133.10 | 2 -ROUNDDOWN(13.31x190/30=84.2966) -84.29 | 3 ROUNDDOWN(13.31x247/30=
+ *     109.5856) 109.58 | 4 25.00 | 5 -ROUNDDOWN(25x26/30=21.666) -21.66   total 161.73
+ *     margins 22.20, -14.06, 18.28, 3.00, -2.60                        prt_R margin 26.82
+ *   Chain: 161.73 - 122.62 = 39.11 = 12.29 + 26.82.
+ *   Tax 19% per line, half-up: 25.289->25.29, -16.0151->-16.02, 20.8202->20.82, 4.75,
+ *     -4.1154->-4.12: 30.72; total 192.45.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "core/id.h"
+#include "store/db.h"
+#include "store/repo_invoice.h"
+#include "store/repo_margin.h"
+#include "svc/invoice_svc.h"
+
+static struct db *db;
+static struct bill_ctx ctx;
+static const struct scope all = {.kind = SCOPE_INSTALLATION};
+
+static void sql(const char *text)
+{
+    struct err e;
+
+    if (db_exec(db, text, &e) < 0)
+        fail_msg("%s: %s", text, e.msg);
+}
+
+static int seq;
+
+/* One Microsoft charge line, in the engine's shape. */
+static void charge(const char *sub, const char *type, const char *sku, const char *start,
+                   const char *end, int qty, const char *unit, const char *eup,
+                   const char *subtotal, const char *ccy, const char *bccy, const char *rate,
+                   const char *bsub)
+{
+    char buf[1024];
+    int k = ++seq;
+
+    snprintf(buf, sizeof(buf),
+             "INSERT INTO charges (id, subscription_id, event_seq, charge_type, sku,"
+             " start_date, end_date, quantity, unit_price, effective_unit_price, subtotal,"
+             " currency, billing_currency, exchange_rate, billing_subtotal, est, created_at)"
+             " VALUES ('chg_%04d', '%s', %d, '%s', '%s', '%s', '%s', %d, '%s', '%s', '%s',"
+             " '%s', '%s', %s, %s, 0, %d)",
+             k, sub, k, type, sku, start, end, qty, unit, eup, subtotal, ccy, bccy,
+             rate ? rate : "NULL", bsub ? bsub : "NULL", 1000 + k);
+    sql(buf);
+}
+
+static void partner(const char *id, const char *kind, const char *ccy)
+{
+    char buf[512];
+
+    snprintf(buf, sizeof(buf), "INSERT INTO partners (id, kind, name, country, currency,"
+             " created_at) VALUES ('%s', '%s', 'Partner %s', 'DE', '%s', 0)", id, kind, id, ccy);
+    sql(buf);
+}
+
+static void customer(const char *id, const char *owner, const char *dist, const char *res,
+                     const char *ccy)
+{
+    char buf[512];
+
+    snprintf(buf, sizeof(buf), "INSERT INTO customers (id, owner_partner_id, distributor_id,"
+             " reseller_id, name, country, market, billing_currency, created_at) VALUES"
+             " ('%s', '%s', %s%s%s, %s%s%s, 'Customer %s', 'DE', 'DE', '%s', 0)", id, owner,
+             dist ? "'" : "", dist ? dist : "NULL", dist ? "'" : "", res ? "'" : "",
+             res ? res : "NULL", res ? "'" : "", id, ccy);
+    sql(buf);
+}
+
+static void subscription(const char *id, const char *partner_id, const char *cus,
+                         const char *sku)
+{
+    char buf[512];
+
+    snprintf(buf, sizeof(buf), "INSERT INTO subscriptions (id, partner_id, customer_id, sku,"
+             " term, billing, status, quantity, created_at, updated_at) VALUES ('%s', '%s',"
+             " '%s', '%s', 'P1M', 'monthly', 'active', 1, 0, 0)", id, partner_id, cus, sku);
+    sql(buf);
+}
+
+static void rule(const char *seller, enum margin_level lvl, const char *target,
+                 const char *prod, enum margin_kind kind, const char *value, const char *from)
+{
+    struct margin_rule r;
+    struct err e;
+
+    memset(&r, 0, sizeof(r));
+    snprintf(r.seller_id, sizeof(r.seller_id), "%s", seller);
+    r.level = lvl;
+    snprintf(r.target_id, sizeof(r.target_id), "%s", target);
+    snprintf(r.product_id, sizeof(r.product_id), "%s", prod);
+    r.kind = kind;
+    assert_int_equal(dec_parse_cstr(value, &r.value, &e), 0);
+    snprintf(r.currency, sizeof(r.currency), "EUR");
+    assert_int_equal(date_parse_cstr(from, &r.from, &e), 0);
+    if (repo_margin_insert(db, &r, NULL, 0, &e) < 0)
+        fail_msg("rule: %s", e.msg);
+}
+
+static instant_t at(const char *s)
+{
+    instant_t t;
+    struct err e;
+
+    assert_int_equal(instant_parse_cstr(s, &t, &e), 0);
+    return t;
+}
+
+static int open_db(void **state)
+{
+    struct err e;
+
+    (void)state;
+    seq = 0;
+    if (id_init(&e) < 0 || db_open(":memory:", &db, &e) < 0 || db_migrate(db, &e) < 0)
+        fail_msg("db: %s", e.msg);
+    ctx.db = db;
+    return 0;
+}
+
+static int close_db(void **state)
+{
+    (void)state;
+    db_close(db);
+    db = NULL;
+    return 0;
+}
+
+/* Sum a column of rated_lines for a seller (decimal text, summed exactly in C). */
+static struct dec sum(const char *col, const char *where)
+{
+    char q[512];
+    struct db_stmt *st;
+    struct dec t = dec_zero(), v;
+    struct err e;
+
+    snprintf(q, sizeof(q), "SELECT %s FROM rated_lines WHERE %s", col, where);
+    assert_int_equal(db_prepare(db, q, &st, &e), 0);
+    while (db_step(st, &e) == DB_ROW) {
+        assert_int_equal(dec_parse_cstr(db_column_text(st, 0), &v, &e), 0);
+        assert_int_equal(dec_add(t, v, &t, &e), 0);
+    }
+    db_finalize(st);
+    return t;
+}
+
+#define assert_dec(got, want)                                                              \
+    do {                                                                                   \
+        char b_[DEC_STRLEN];                                                               \
+        struct dec w_;                                                                     \
+        struct err e_;                                                                     \
+        dec_format(got, b_);                                                               \
+        assert_int_equal(dec_parse_cstr(want, &w_, &e_), 0);                               \
+        if (dec_cmp(got, w_) != 0)                                                         \
+            fail_msg("got %s, want %s", b_, want);                                          \
+    } while (0)
+
+static void chain_setup(void)
+{
+    struct err e;
+
+    partner("prt_D", "distributor", "EUR");
+    partner("prt_R", "reseller", "EUR");
+    customer("cus_C", "prt_D", "prt_D", "prt_R", "EUR");
+    subscription("sub_S1", "prt_D", "cus_C", "PROD1:0001");
+    subscription("sub_S2", "prt_D", "cus_C", "PROD2:0001");
+    rule("prt_D", MARGIN_LEVEL_PARTNER, "", "", MARGIN_MARKUP, "10", "2026-01-01");
+    rule("prt_R", MARGIN_LEVEL_PARTNER, "", "", MARGIN_MARKUP, "20", "2026-01-01");
+    rule("prt_R", MARGIN_LEVEL_CUSTOMER, "cus_C", "PROD2", MARGIN_FIXED, "25.00", "2026-01-01");
+    assert_int_equal(repo_invoice_put_tax_rate(db, "prt_R", "DE", "19", "VAT", &e), 0);
+    charge("sub_S1", "new", "PROD1:0001", "2026-11-01", "2026-11-30", 10, "10.08", "10.08",
+           "100.80", "EUR", "EUR", NULL, NULL);
+    charge("sub_S1", "addQuantity", "PROD1:0001", "2026-11-12", "2026-11-30", 10, "10.08",
+           "-6.384", "-63.84", "EUR", "EUR", NULL, NULL);
+    charge("sub_S1", "addQuantity", "PROD1:0001", "2026-11-12", "2026-11-30", 13, "10.08",
+           "6.384", "82.99", "EUR", "EUR", NULL, NULL);
+    charge("sub_S2", "new", "PROD2:0001", "2026-11-01", "2026-11-30", 1, "20.00", "20.00",
+           "20.00", "EUR", "EUR", NULL, NULL);
+    charge("sub_S2", "cancelImmediate", "PROD2:0001", "2026-11-05", "2026-11-30", 1, "20.00",
+           "-17.33", "-17.33", "EUR", "EUR", NULL, NULL);
+}
+
+static void test_two_tier_chain(void **state)
+{
+    struct close_stats st;
+    struct invoice inv;
+    struct err e;
+    struct dec ms, d_amt, r_amt, d_margin, r_margin, chain, parts;
+
+    (void)state;
+    chain_setup();
+    if (invoice_close(&ctx, "2026-11", false, at("2026-12-01T06:00:00Z"), &st, &e) < 0)
+        fail_msg("close: %s", e.msg);
+    assert_int_equal(st.rated, 10);
+    assert_int_equal(st.invoices, 2);
+
+    d_amt = sum("amount", "tier = 'reseller'");
+    r_amt = sum("amount", "tier = 'customer'");
+    d_margin = sum("margin", "tier = 'reseller'");
+    r_margin = sum("margin", "tier = 'customer'");
+    assert_dec(d_amt, "134.91");
+    assert_dec(d_margin, "12.29");
+    assert_dec(r_amt, "161.73");
+    assert_dec(r_margin, "26.82");
+    assert_dec(sum("cost", "tier = 'reseller'"), "122.62");
+    /* every party's margin adds up to customer price - Microsoft cost, to the cent */
+    ms = dec_zero();
+    {
+        struct db_stmt *q;
+        struct dec v;
+
+        assert_int_equal(db_prepare(db, "SELECT subtotal FROM charges", &q, &e), 0);
+        while (db_step(q, &e) == DB_ROW) {
+            assert_int_equal(dec_parse_cstr(db_column_text(q, 0), &v, &e), 0);
+            assert_int_equal(dec_add(ms, v, &ms, &e), 0);
+        }
+        db_finalize(q);
+    }
+    assert_dec(ms, "122.62");
+    assert_int_equal(dec_sub(r_amt, ms, &chain, &e), 0);
+    assert_int_equal(dec_add(d_margin, r_margin, &parts, &e), 0);
+    assert_int_equal(dec_cmp(chain, parts), 0);
+    assert_dec(chain, "39.11");
+
+    /* the customer's invoice from the reseller, with tax per line */
+    {
+        struct db_stmt *q;
+        char id[ID_MAXLEN];
+
+        assert_int_equal(db_prepare(db, "SELECT id FROM invoices WHERE customer_id = 'cus_C'",
+                                    &q, &e), 0);
+        assert_int_equal(db_step(q, &e), DB_ROW);
+        snprintf(id, sizeof(id), "%s", db_column_text(q, 0));
+        db_finalize(q);
+        assert_int_equal(repo_invoice_get(db, &all, id, &inv, &e), 0);
+    }
+    assert_string_equal(inv.issuer_id, "prt_R");
+    assert_string_equal(inv.number, "INV-2026-000001"); /* prt_R's first invoice of 2026 */
+    assert_int_equal(inv.status, INV_FINALIZED);
+    assert_int_equal((int)inv.nlines, 5);
+    assert_dec(inv.subtotal, "161.73");
+    assert_dec(inv.tax, "30.72");
+    assert_dec(inv.total, "192.45");
+    assert_string_equal(inv.tax_label, "VAT");
+    assert_int_equal(inv.due_on.day, 31); /* 2026-12-01 + 30 days */
+    invoice_release(&inv);
+    /* the reseller's invoice from the distributor: the distributor's own series */
+    {
+        struct scope dsc = {.kind = SCOPE_PARTNER};
+        struct db_stmt *q;
+        char id[ID_MAXLEN];
+
+        snprintf(dsc.partner_id, sizeof(dsc.partner_id), "prt_D");
+        assert_int_equal(db_prepare(db, "SELECT id FROM invoices WHERE reseller_id = 'prt_R'",
+                                    &q, &e), 0);
+        assert_int_equal(db_step(q, &e), DB_ROW);
+        snprintf(id, sizeof(id), "%s", db_column_text(q, 0));
+        db_finalize(q);
+        assert_int_equal(repo_invoice_get(db, &dsc, id, &inv, &e), 0);
+        assert_string_equal(inv.number, "INV-2026-000001");
+        assert_dec(inv.subtotal, "134.91");
+        assert_dec(inv.tax, "0");
+        invoice_release(&inv);
+        /* out of scope for another partner */
+        snprintf(dsc.partner_id, sizeof(dsc.partner_id), "prt_X");
+        assert_int_equal(repo_invoice_get(db, &dsc, id, &inv, &e), -1);
+        assert_int_equal(e.code, ERR_NOT_FOUND);
+    }
+
+    /* running the close twice changes nothing */
+    if (invoice_close(&ctx, "2026-11", false, at("2026-12-01T07:00:00Z"), &st, &e) < 0)
+        fail_msg("close again: %s", e.msg);
+    assert_int_equal(st.rated, 0);
+    assert_int_equal(st.invoices, 0);
+    assert_int_equal(st.already_closed, 2);
+}
+
+/* A late Microsoft charge for November lands on December's invoice as an adjustment. */
+static void test_late_charge_adjustment(void **state)
+{
+    struct close_stats st;
+    struct invoice inv;
+    struct err e;
+    struct db_stmt *q;
+    char id[ID_MAXLEN];
+
+    (void)state;
+    chain_setup();
+    assert_int_equal(invoice_close(&ctx, "2026-11", false, at("2026-12-01T06:00:00Z"), &st,
+                                   &e), 0);
+    subscription("sub_S3", "prt_D", "cus_C", "PROD1:0001");
+    /* new, 1 seat from Nov 25: reseller 11.09, customer 13.31 */
+    charge("sub_S3", "new", "PROD1:0001", "2026-11-25", "2026-12-24", 1, "10.08", "10.08",
+           "10.08", "EUR", "EUR", NULL, NULL);
+    assert_int_equal(invoice_close(&ctx, "2026-11", false, at("2026-12-02T06:00:00Z"), &st,
+                                   &e), 0);
+    assert_int_equal(st.rated, 0); /* closed: the late line waits */
+    assert_int_equal(invoice_close(&ctx, "2026-12", false, at("2027-01-01T06:00:00Z"), &st,
+                                   &e), 0);
+    assert_int_equal(st.adjustments, 2);
+    assert_int_equal(db_prepare(db, "SELECT id FROM invoices WHERE customer_id = 'cus_C' AND"
+                                    " period = '2026-12'", &q, &e), 0);
+    assert_int_equal(db_step(q, &e), DB_ROW);
+    snprintf(id, sizeof(id), "%s", db_column_text(q, 0));
+    db_finalize(q);
+    assert_int_equal(repo_invoice_get(db, &all, id, &inv, &e), 0);
+    assert_int_equal((int)inv.nlines, 1);
+    assert_true(inv.lines[0].adjustment);
+    assert_dec(inv.subtotal, "13.31");
+    assert_string_equal(inv.number, "INV-2027-000001"); /* numbered in the year it is issued */
+    invoice_release(&inv);
+    /* November's invoice is untouched */
+    assert_dec(sum("amount", "tier = 'customer' AND invoice_id IN (SELECT id FROM invoices"
+                             " WHERE period = '2026-11')"), "161.73");
+}
+
+/* Conversion: a direct partner in EUR bills a GBP customer (rate EUR->GBP 0.85 from Nov 1). */
+static void test_currency_conversion(void **state)
+{
+    struct close_stats st;
+    struct err e;
+
+    (void)state;
+    partner("prt_P", "direct", "EUR");
+    customer("cus_G", "prt_P", NULL, NULL, "GBP");
+    subscription("sub_G", "prt_P", "cus_G", "PROD1:0001");
+    rule("prt_P", MARGIN_LEVEL_PARTNER, "", "", MARGIN_MARKUP, "20", "2026-01-01");
+    sql("INSERT INTO exchange_rates VALUES ('EUR', 'GBP', '0.85', '2026-11-01')");
+    sql("INSERT INTO exchange_rates VALUES ('EUR', 'GBP', '0.90', '2026-12-01')");
+    /* 5 seats at 10.08: customer 12.10 EUR -> ROUNDDOWN(10.285) = 10.28 GBP x 5 = 51.40;
+     * cost 50.40 EUR x 0.85 = 42.84 GBP; margin 8.56 GBP. */
+    charge("sub_G", "new", "PROD1:0001", "2026-11-01", "2026-11-30", 5, "10.08", "10.08",
+           "50.40", "EUR", "EUR", NULL, NULL);
+    if (invoice_close(&ctx, "2026-11", false, at("2026-12-01T06:00:00Z"), &st, &e) < 0)
+        fail_msg("close: %s", e.msg);
+    assert_dec(sum("amount", "customer_id = 'cus_G'"), "51.40");
+    assert_dec(sum("cost", "customer_id = 'cus_G'"), "42.84");
+    assert_dec(sum("margin", "customer_id = 'cus_G'"), "8.56");
+    assert_dec(sum("fx_rate", "customer_id = 'cus_G'"), "0.85");
+    /* a missing rate stops the close for that issuer, nothing half-done */
+    customer("cus_J", "prt_P", NULL, NULL, "JPY");
+    subscription("sub_J", "prt_P", "cus_J", "PROD1:0001");
+    charge("sub_J", "new", "PROD1:0001", "2026-12-01", "2026-12-31", 1, "10.08", "10.08",
+           "10.08", "EUR", "EUR", NULL, NULL);
+    assert_int_equal(invoice_close(&ctx, "2026-12", false, at("2027-01-01T06:00:00Z"), &st,
+                                   &e), -1);
+    assert_string_equal(e.reason, "no_exchange_rate");
+    assert_dec(sum("amount", "customer_id = 'cus_J'"), "0");
+}
+
+/* Below-cost lines without an allowing rule raise an alert; credit notes and statuses. */
+static void test_alert_credit_status(void **state)
+{
+    struct close_stats st;
+    struct err e;
+    struct invoice inv;
+    struct db_stmt *q;
+    char id[ID_MAXLEN], cn[ID_MAXLEN];
+
+    (void)state;
+    partner("prt_P", "direct", "EUR");
+    customer("cus_A", "prt_P", NULL, NULL, "EUR");
+    subscription("sub_A", "prt_P", "cus_A", "PROD1:0001");
+    rule("prt_P", MARGIN_LEVEL_PARTNER, "", "", MARGIN_FIXED, "9.00", "2026-01-01");
+    charge("sub_A", "new", "PROD1:0001", "2026-11-01", "2026-11-30", 2, "10.08", "10.08",
+           "20.16", "EUR", "EUR", NULL, NULL);
+    assert_int_equal(invoice_close(&ctx, "2026-11", false, at("2026-12-01T06:00:00Z"), &st,
+                                   &e), 0);
+    assert_int_equal(st.alerts, 1);
+    assert_int_equal(db_prepare(db, "SELECT COUNT(*) FROM outbox WHERE topic ="
+                                    " 'alert.below_cost'", &q, &e), 0);
+    assert_int_equal(db_step(q, &e), DB_ROW);
+    assert_int_equal(db_column_int64(q, 0), 1);
+    db_finalize(q);
+    assert_int_equal(db_prepare(db, "SELECT id FROM invoices", &q, &e), 0);
+    assert_int_equal(db_step(q, &e), DB_ROW);
+    snprintf(id, sizeof(id), "%s", db_column_text(q, 0));
+    db_finalize(q);
+    /* a credit note: negated lines, CN series */
+    assert_int_equal(invoice_credit(&ctx, &all, id, at("2026-12-03T00:00:00Z"), cn, &e), 0);
+    assert_int_equal(repo_invoice_get(db, &all, cn, &inv, &e), 0);
+    assert_string_equal(inv.number, "CN-2026-000001");
+    assert_dec(inv.total, "-18.00");
+    invoice_release(&inv);
+    assert_int_equal(invoice_credit(&ctx, &all, id, at("2026-12-03T00:00:00Z"), cn, &e), -1);
+    assert_string_equal(e.reason, "already_credited");
+    assert_int_equal(invoice_mark_paid(&ctx, &all, id, at("2026-12-04T00:00:00Z"), &e), 0);
+    assert_int_equal(invoice_void(&ctx, &all, id, at("2026-12-05T00:00:00Z"), &e), -1);
+    assert_string_equal(e.reason, "invoice_immutable");
+}
+
+/* Gapless numbering under concurrent closes: three processes, one file database. */
+static void test_concurrent_numbering(void **state)
+{
+    char path[] = "/tmp/cspd-invoice-XXXXXX";
+    char url[64];
+    const char *periods[] = {"2026-10", "2026-11", "2026-11", "2026-10"};
+    struct db *fdb;
+    struct db_stmt *q;
+    struct err e;
+    int fd, status, n = 0;
+    pid_t kids[4];
+
+    (void)state;
+    fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    snprintf(url, sizeof(url), "%s", path);
+    db_close(db);
+    assert_int_equal(db_open(url, &db, &e), 0);
+    assert_int_equal(db_migrate(db, &e), 0);
+    partner("prt_P", "direct", "EUR");
+    rule("prt_P", MARGIN_LEVEL_PARTNER, "", "", MARGIN_MARKUP, "20", "2026-01-01");
+    sql("BEGIN");
+    for (int i = 0; i < 25; i++) {
+        char c[32], s[32];
+
+        snprintf(c, sizeof(c), "cus_%02d", i);
+        snprintf(s, sizeof(s), "sub_%02d", i);
+        customer(c, "prt_P", NULL, NULL, "EUR");
+        subscription(s, "prt_P", c, "PROD1:0001");
+        charge(s, "new", "PROD1:0001", "2026-10-01", "2026-10-31", 1, "10.08", "10.08",
+               "10.08", "EUR", "EUR", NULL, NULL);
+        charge(s, "cycleCharge", "PROD1:0001", "2026-11-01", "2026-11-30", 1, "10.08",
+               "10.08", "10.08", "EUR", "EUR", NULL, NULL);
+    }
+    sql("COMMIT");
+    db_close(db);
+    db = NULL;
+    for (int k = 0; k < 4; k++) {
+        kids[k] = fork();
+        assert_true(kids[k] >= 0);
+        if (kids[k] == 0) {
+            struct bill_ctx c = {0};
+            struct close_stats st;
+            struct err ce;
+            int rc;
+
+            if (db_open(url, &fdb, &ce) < 0)
+                _exit(3);
+            c.db = fdb;
+            rc = invoice_close(&c, periods[k], false, at("2026-12-01T06:00:00Z"), &st, &ce);
+            db_close(fdb);
+            _exit(rc == 0 ? 0 : 4);
+        }
+    }
+    for (int k = 0; k < 4; k++) {
+        assert_int_equal(waitpid(kids[k], &status, 0), kids[k]);
+        assert_true(WIFEXITED(status));
+        assert_int_equal(WEXITSTATUS(status), 0);
+    }
+    assert_int_equal(db_open(url, &db, &e), 0);
+    /* 50 invoices (25 per period, each period once), numbered 1..50 without a gap */
+    assert_int_equal(db_prepare(db, "SELECT series_value, number FROM invoices ORDER BY"
+                                    " series_value", &q, &e), 0);
+    while (db_step(q, &e) == DB_ROW) {
+        char want[32];
+
+        n++;
+        assert_int_equal(db_column_int64(q, 0), n);
+        snprintf(want, sizeof(want), "INV-2026-%06d", n);
+        assert_string_equal(db_column_text(q, 1), want);
+    }
+    db_finalize(q);
+    assert_int_equal(n, 50);
+    unlink(path);
+    {
+        char side[64];
+
+        snprintf(side, sizeof(side), "%s-wal", path);
+        unlink(side);
+        snprintf(side, sizeof(side), "%s-shm", path);
+        unlink(side);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_two_tier_chain, open_db, close_db),
+        cmocka_unit_test_setup_teardown(test_late_charge_adjustment, open_db, close_db),
+        cmocka_unit_test_setup_teardown(test_currency_conversion, open_db, close_db),
+        cmocka_unit_test_setup_teardown(test_alert_credit_status, open_db, close_db),
+        cmocka_unit_test_setup_teardown(test_concurrent_numbering, open_db, close_db),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
