@@ -1,0 +1,171 @@
+/*
+ * store/repo_recon.h — the reconciliation tables (migration 006_recon): imports, their lines,
+ * the Microsoft subscription id map; and the read/write access recon needs to `charges`.
+ *
+ * Built for one import of a million lines in one transaction: the per-line statements are
+ * prepared once and bound per line (struct recon_stmts), and every "for each" streams rows
+ * through a callback — nothing is loaded whole. Every function runs inside the caller's
+ * transaction when there is one.
+ *
+ * Amounts are decimal TEXT (dec_format); dates TEXT "YYYY-MM-DD". Row structs use fixed
+ * buffers: a row is copied out of the statement before the callback sees it.
+ */
+#ifndef CSPD_STORE_REPO_RECON_H
+#define CSPD_STORE_REPO_RECON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/date.h"
+#include "core/decimal.h"
+#include "core/err.h"
+#include "core/id.h"
+#include "store/db.h"
+
+#define RR_TEXT 128   /* ids, names, keys */
+#define RR_LONG 400   /* notes, details (RECON_DETAIL_MAX) */
+
+struct recon_import_row {
+    char id[ID_MAXLEN];
+    char kind[8];
+    char source[RR_LONG];
+    char file_hash[65], content_hash[65];
+    char invoice_number[RR_TEXT];
+    int64_t invoices;
+    char currency[4];
+    char period_start[DATE_STRLEN], period_end[DATE_STRLEN];
+    int64_t line_count;
+    struct dec sum_subtotal, sum_tax, sum_total;
+    bool total_ok;
+    int64_t bad_total_lines;
+    int64_t matched, amount_differs, only_microsoft, only_cspd;
+    char supersedes[ID_MAXLEN];
+    char actor[RR_TEXT];
+    instant_t created_at;
+};
+
+/* One recon_lines row (all columns). */
+struct recon_line_row {
+    char import_id[ID_MAXLEN];
+    int64_t seq, line_no;
+    char status[24], cause[32], detail[RR_LONG];
+    char charge_id[ID_MAXLEN], subscription_id[ID_MAXLEN], ms_subscription[RR_TEXT];
+    char customer_key[RR_TEXT], customer_name[RR_LONG], reseller_key[RR_TEXT];
+    char invoice_number[RR_TEXT], charge_type[48], sku[RR_TEXT];
+    char start_date[DATE_STRLEN], end_date[DATE_STRLEN];
+    char quantity[DEC_STRLEN], unit_price[DEC_STRLEN], eup[DEC_STRLEN];
+    char currency[4], pricing_currency[4], exchange_rate[DEC_STRLEN];
+    char ms_subtotal[DEC_STRLEN], ms_tax[DEC_STRLEN], ms_total[DEC_STRLEN];
+    char cspd_subtotal[DEC_STRLEN], difference[DEC_STRLEN];
+    char order_id[RR_TEXT], reference_id[RR_TEXT];
+    char resolution[16], note[RR_LONG], resolved_by[RR_TEXT];
+    instant_t resolved_at; /* 0: not resolved */
+};
+
+/* A cspd charge line as recon reads it (with the names the writer needs). */
+struct recon_charge_row {
+    char id[ID_MAXLEN];
+    char subscription_id[ID_MAXLEN];
+    char charge_type[48], sku[RR_TEXT];
+    struct date start, end;
+    int64_t quantity;
+    struct dec unit_price, eup, subtotal, fx, billing_subtotal;
+    bool has_fx, has_billing_subtotal;
+    char currency[4], billing_currency[4];
+    char order_id[RR_TEXT], reference_id[RR_TEXT];
+    /* for the writer */
+    char customer_id[RR_TEXT], customer_name[RR_LONG], customer_domain[RR_TEXT];
+    char customer_country[4], mpn_id[RR_TEXT], reseller_mpn_id[RR_TEXT], sub_name[RR_LONG];
+    char billing[16];
+};
+
+/* The statements one import runs per line, prepared once. */
+struct recon_stmts {
+    struct db_stmt *insert_line;  /* bind with repo_recon_line_insert */
+    struct db_stmt *update_line;
+    struct db_stmt *map_lookup;
+    struct db_stmt *insert_only_cspd;
+};
+
+int recon_stmts_prepare(struct db *db, struct recon_stmts *s, struct err *err);
+void recon_stmts_release(struct recon_stmts *s);
+
+int repo_recon_import_insert(struct db *db, const struct recon_import_row *r, struct err *err);
+/* Write every column of r over the row with r->id. */
+int repo_recon_import_update(struct db *db, const struct recon_import_row *r, struct err *err);
+/* 1 found (row filled), 0 not found, -1 error. */
+int repo_recon_import_get(struct db *db, const char *id, struct recon_import_row *out,
+                          struct err *err);
+/* The import with this file hash: 1 found (id_out set), 0 none, -1 error. */
+int repo_recon_import_by_hash(struct db *db, const char *file_hash, char id_out[ID_MAXLEN],
+                              struct err *err);
+/* The import of invoice `number` with this content hash (content_hash NULL: the latest). */
+int repo_recon_import_by_invoice(struct db *db, const char *number, const char *content_hash,
+                                 char id_out[ID_MAXLEN], struct err *err);
+/* Imports, newest first (at most `limit`). */
+int repo_recon_import_each(struct db *db, int limit,
+                           int (*fn)(void *ctx, const struct recon_import_row *r), void *ctx,
+                           struct err *err);
+
+/* Insert a line (every column from r). */
+int repo_recon_line_insert(struct recon_stmts *s, const struct recon_line_row *r,
+                           struct err *err);
+/* Set the match result of line (import_id, seq): status, cause, detail, charge_id,
+ * subscription_id, cspd_subtotal, difference. */
+int repo_recon_line_set_match(struct recon_stmts *s, const struct recon_line_row *r,
+                              struct err *err);
+/* cspd's subscription for Microsoft's SubscriptionId (mapped, or cspd's own id): 1/0/-1. */
+int repo_recon_map_lookup(struct recon_stmts *s, const char *ms_sub, char out[ID_MAXLEN],
+                          struct err *err);
+/* Add a line 'only_cspd' for charge `charge_id` at `seq`, counted in invoice `invoice`. */
+int repo_recon_insert_only_cspd(struct recon_stmts *s, const char *import_id, int64_t seq,
+                                const char *charge_id, const char *detail,
+                                const char *invoice, const char *difference, struct err *err);
+
+/*
+ * Lines of an import in seq order: `status` NULL = all; `differences` true = every status
+ * but matched and usage. limit <= 0: no limit.
+ */
+int repo_recon_line_each(struct db *db, const char *import_id, const char *status,
+                         bool differences, int64_t limit, int64_t offset,
+                         int (*fn)(void *ctx, const struct recon_line_row *r), void *ctx,
+                         struct err *err);
+/* Lines ordered by `group` ("customer_key", "reseller_key" or "invoice_number"). */
+int repo_recon_line_each_grouped(struct db *db, const char *import_id, const char *group,
+                                 int (*fn)(void *ctx, const struct recon_line_row *r),
+                                 void *ctx, struct err *err);
+int repo_recon_line_get(struct db *db, const char *import_id, int64_t seq,
+                        struct recon_line_row *out, struct err *err);
+int repo_recon_line_resolve(struct db *db, const char *import_id, int64_t seq,
+                            const char *resolution, const char *note, const char *actor,
+                            instant_t at, struct err *err);
+/* Recount the per-status columns of an import from its lines. */
+int repo_recon_import_recount(struct db *db, const char *import_id, struct err *err);
+
+/*
+ * cspd's charge lines with start dates in [from, to], ordered by subscription then id.
+ * The writer's names (customer, reseller MPN ID) are filled too.
+ */
+int repo_recon_charge_each(struct db *db, struct date from, struct date to,
+                           int (*fn)(void *ctx, const struct recon_charge_row *r), void *ctx,
+                           struct err *err);
+int repo_recon_charge_get(struct db *db, const char *id, struct recon_charge_row *out,
+                          struct err *err);
+/* Overwrite a charge's amounts with Microsoft's (accept a differing line). */
+int repo_recon_charge_set_amounts(struct db *db, const char *id, struct dec unit_price,
+                                  struct dec eup, struct dec subtotal, const struct dec *fx,
+                                  struct dec billing_subtotal, struct err *err);
+/* Insert a charge line taken from Microsoft's file (accept an only-in-Microsoft line). */
+int repo_recon_charge_insert(struct db *db, const struct recon_charge_row *r, instant_t at,
+                             char id_out[ID_MAXLEN], struct err *err);
+
+/* Map Microsoft's SubscriptionId to cspd's subscription (replacing an earlier mapping). */
+int repo_recon_map_set(struct db *db, const char *ms_sub, const char *sub_id, instant_t at,
+                       struct err *err);
+
+/* One audit_log row, in the current transaction (svc/audit.h does not exist yet). */
+int repo_recon_audit(struct db *db, instant_t at, const char *actor, const char *action,
+                     const char *object_type, const char *object_id, const char *before,
+                     const char *after, const char *request_id, struct err *err);
+
+#endif
