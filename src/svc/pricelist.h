@@ -17,8 +17,8 @@
  * term as published; the per-cycle prices are reported beside them. Results: new plans (in B
  * only), retired plans (in A only), increases and decreases with the amount (B - A, exact)
  * and the percent (amount / A * 100, exact, rounded half-up to 2 places; none when A is 0),
- * sorted by market, currency, SKU, term and billing. Memory: about 150 bytes a row; 500,000
- * rows a side diff in about a second.
+ * sorted by market, currency, SKU, term and billing. Memory: about 120 bytes a plan; two
+ * lists of 500,000 rows compare in about 2 s in 120 MB.
  */
 #ifndef CSPD_SVC_PRICELIST_H
 #define CSPD_SVC_PRICELIST_H
