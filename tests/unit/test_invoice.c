@@ -39,6 +39,7 @@
 #include <cmocka.h>
 
 #include "core/id.h"
+#include "io/export_invoice.h"
 #include "store/db.h"
 #include "store/repo_invoice.h"
 #include "store/repo_margin.h"
@@ -507,6 +508,66 @@ static void test_concurrent_numbering(void **state)
     }
 }
 
+/* The customer's invoice as PDF, read back with pdftotext (poppler-utils) for its totals. */
+static void test_pdf_roundtrip(void **state)
+{
+    struct close_stats st;
+    struct invoice inv;
+    struct err e;
+    struct db_stmt *q;
+    char id[ID_MAXLEN], path[] = "/tmp/cspd-pdf-XXXXXX", cmd[128], txt[8192];
+    char *pdf = NULL, *csv = NULL;
+    size_t len, clen, got;
+    FILE *f;
+    int fd;
+
+    (void)state;
+    chain_setup();
+    assert_int_equal(repo_invoice_put_settings(db, "prt_R", "Reseller R GmbH", "#0A7F3F",
+                                               "/nonexistent/logo.png", "1 Hauptstr.\nBerlin",
+                                               "DE123", "Thank you", 14, "half_up", 0, &e), 0);
+    assert_int_equal(repo_invoice_put_profile(db, "cus_C", "Contoso AG", "5 Ring\n10115 Berlin",
+                                              "DE", NULL, NULL, NULL, NULL, 0, 0, &e), 0);
+    assert_int_equal(invoice_close(&ctx, "2026-11", false, at("2026-12-01T06:00:00Z"), &st,
+                                   &e), 0);
+    assert_int_equal(db_prepare(db, "SELECT id FROM invoices WHERE customer_id = 'cus_C'", &q,
+                                &e), 0);
+    assert_int_equal(db_step(q, &e), DB_ROW);
+    snprintf(id, sizeof(id), "%s", db_column_text(q, 0));
+    db_finalize(q);
+    assert_int_equal(repo_invoice_get(db, &all, id, &inv, &e), 0);
+    assert_int_equal(inv.payment_terms_days, 14);
+    if (export_invoice_pdf(&inv, &pdf, &len, &e) < 0)
+        fail_msg("pdf: %s", e.msg);
+    assert_int_equal(export_invoice_csv(&inv, &csv, &clen, &e), 0);
+    assert_non_null(strstr(csv, "cspd_invoice_csv_v1"));
+    assert_non_null(strstr(csv, ",133.1,"));
+    free(csv);
+    invoice_release(&inv);
+    assert_true(len > 500);
+    assert_memory_equal(pdf, "%PDF-", 5);
+    fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, pdf, len), (ssize_t)len);
+    close(fd);
+    free(pdf);
+    snprintf(cmd, sizeof(cmd), "pdftotext -layout %s -", path);
+    f = popen(cmd, "r");
+    assert_non_null(f);
+    got = fread(txt, 1, sizeof(txt) - 1, f);
+    txt[got] = '\0';
+    assert_int_equal(pclose(f), 0);
+    unlink(path);
+    assert_non_null(strstr(txt, "Reseller R GmbH"));
+    assert_non_null(strstr(txt, "INV-2026-000001"));
+    assert_non_null(strstr(txt, "Contoso AG"));
+    assert_non_null(strstr(txt, "161.73"));
+    assert_non_null(strstr(txt, "VAT 19%"));
+    assert_non_null(strstr(txt, "30.72"));
+    assert_non_null(strstr(txt, "192.45"));
+    assert_non_null(strstr(txt, "-84.29"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -515,6 +576,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_currency_conversion, open_db, close_db),
         cmocka_unit_test_setup_teardown(test_alert_credit_status, open_db, close_db),
         cmocka_unit_test_setup_teardown(test_concurrent_numbering, open_db, close_db),
+        cmocka_unit_test_setup_teardown(test_pdf_roundtrip, open_db, close_db),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
