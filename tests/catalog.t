@@ -46,7 +46,8 @@ count() { # count SQL -> number on stdout (through the store's own CLI would be 
 echo "1..14"
 
 run 0 import pricelist "$F/2026-10.csv" --db "$DB" --month 2026-10 &&
-    has "$tmp/out" "imported $F/2026-10.csv: 19 price rows (19 new, 0 updated, 0 unchanged), 1 trial row skipped; import #1 for 2026-10"
+    has "$tmp/out" "imported $F/2026-10.csv: 19 price rows (19 new, 0 updated, 0 unchanged)" &&
+    has "$tmp/out" ", 1 trial row skipped; import #1 for 2026-10"
 ok "import the October list" $?
 
 run 0 import pricelist "$F/2026-10.csv" --db "$DB" &&
@@ -59,7 +60,8 @@ run 0 import pricelist "$F/2026-11.csv" --db "$DB" --month 2026-11 &&
 ok "import the November list (BOM, CRLF, other column order)" $?
 
 run 1 import pricelist "$F/bad-number.csv" --db "$DB" &&
-    has "$tmp/err" "cspd import: $F/bad-number.csv: line 4, column UnitPrice: '75,60' is not a decimal number (invalid character ',' at position 3); nothing was stored"
+    has "$tmp/err" "cspd import: $F/bad-number.csv: line 4, column UnitPrice: '75,60' is" &&
+    has "$tmp/err" "not a decimal number (invalid character ',' at position 3); nothing was stored"
 ok "a bad number: line and column, exit 1" $?
 
 run 1 import pricelist "$F/bad-date.csv" --db "$DB" &&
@@ -71,7 +73,7 @@ run 1 import pricelist "$F/missing-column.csv" --db "$DB" &&
 ok "a missing column is named" $?
 
 run 1 import pricelist "$F/truncated.csv" --db "$DB" &&
-    has "$tmp/err" "line 5, column SkuDescription: quoted field never closed (is the file truncated?)"
+    has "$tmp/err" "line 5, column SkuDescription: quoted field never closed (is the file"
 ok "a truncated file" $?
 
 run 1 import pricelist "$F/bad-utf8.csv" --db "$DB" &&
@@ -88,7 +90,8 @@ run 0 pricelist diff "$F/2026-10.csv" "$F/2026-11.csv" &&
 ok "diff two files (text)" $?
 
 run 0 pricelist diff "$F/2026-10.csv" "$F/2026-11.csv" --format csv &&
-    has "$tmp/out" '"decrease","DE","EUR","CFQ7TTC0LFLX:0001","Microsoft 365 E3","P3Y","monthly","","","1270.08","1209.60","-60.48","-4.76","35.28","33.60"' &&
+    has "$tmp/out" '"decrease","DE","EUR","CFQ7TTC0LFLX:0001","Microsoft 365 E3","P3Y",' &&
+    has "$tmp/out" '"monthly","","","1270.08","1209.60","-60.48","-4.76","35.28","33.60"' &&
     [ "$(wc -l <"$tmp/out")" -eq 9 ]
 ok "diff two files (CSV: a header and 8 changes)" $?
 
@@ -99,7 +102,8 @@ run 0 pricelist diff "$F/2026-10.csv" "$F/2026-11.csv" --format csv &&
 ok "the store on 2026-10-15 vs 2026-11-15 gives the same diff as the files" $?
 
 run 2 pricelist diff "$F/2026-10.csv" && run 2 pricelist diff --from 2026-10-01 &&
-    run 2 pricelist diff a b --format xml && run 2 pricelist diff --db "$DB" --from 2026-13-01 --to 2026-11-01
+    run 2 pricelist diff a b --format xml &&
+    run 2 pricelist diff --db "$DB" --from 2026-13-01 --to 2026-11-01
 ok "diff usage errors exit 2" $?
 
 run 2 import pricelist && run 2 import pricelist a b && run 2 import prices "$F/2026-10.csv" &&

@@ -8,7 +8,8 @@
  * with prepared statements inside ONE transaction, so memory stays bounded whatever the file
  * size and any invalid row ("line N, column NAME: ...") leaves the store exactly as it was.
  * The bytes are hashed again while they are parsed; a file that changed between the two reads
- * is refused. Progress goes to the caller's callback (library code never prints).
+ * is refused. The import writes one audit row ("pricelist.import", the counts as JSON) in the
+ * same transaction. Progress goes to the caller's callback (library code never prints).
  *
  * Diff (pricelist_set_*, pricelist_diff_*): each side becomes a hash table keyed by
  * market|currency|sku|term|billing|segment|tier_min, holding one price per plan — on a key
@@ -32,6 +33,7 @@
 #include "core/err.h"
 #include "store/db.h"
 #include "store/repo_pricelist.h"
+#include "store/scope.h"
 
 #define PRICELIST_PROGRESS_EVERY 100000
 
@@ -45,6 +47,7 @@ struct pricelist_import_opts {
     pricelist_progress_fn progress; /* may be NULL */
     void *progress_ctx;
     long progress_every;      /* 0: PRICELIST_PROGRESS_EVERY */
+    const struct scope *scope; /* who imports, for the audit row; NULL: the installation */
 };
 
 struct pricelist_import_result {

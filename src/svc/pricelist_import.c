@@ -18,9 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
 #include <sodium.h>
 
 #include "io/pricelist.h"
+#include "svc/audit.h"
 
 #define HASH_BYTES 32
 
@@ -111,6 +113,36 @@ static void to_repo(const struct pricelist_row *row, struct repo_price *p)
     p->starts_at = row->starts_at;
     p->has_end = row->has_end;
     p->ends_at = row->ends_at;
+}
+
+/* The audit row of an import: what was read and what it did to the store. */
+static int audit_import(struct db *db, const struct pricelist_import_opts *o,
+                        const struct pricelist_import_result *res, struct err *err)
+{
+    const struct pricelist_import_info *i = &res->info;
+    struct scope installation;
+    struct audit_entry e = {.action = "pricelist.import", .object_type = "pricelist_import",
+                            .at = o->now};
+    char id[24], *after;
+    json_t *j;
+    int rc;
+
+    j = json_pack("{s:s, s:s, s:s?, s:I, s:I, s:I, s:I, s:I}", "file", o->path, "hash",
+                  res->hash, "month", o->month, "rows", (json_int_t)i->row_count, "inserted",
+                  (json_int_t)i->inserted, "updated", (json_int_t)i->updated, "unchanged",
+                  (json_int_t)i->unchanged, "skipped", (json_int_t)i->skipped);
+    after = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    json_decref(j);
+    if (!after) /* a file name that is not UTF-8 cannot go into JSON */
+        return err_set(err, ERR_INVALID, "file", "the file name must be UTF-8");
+    snprintf(id, sizeof(id), "%lld", (long long)i->id);
+    e.object_id = id;
+    e.after_json = after;
+    if (!o->scope)
+        scope_init_installation(&installation);
+    rc = audit_write(db, o->scope ? o->scope : &installation, &e, err);
+    free(after);
+    return rc;
 }
 
 /* Second pass, inside the transaction: every row into the store. */
@@ -205,7 +237,8 @@ int pricelist_import(struct db *db, const struct pricelist_import_opts *o,
                 o->path);
         goto out;
     }
-    if (repo_pricelist_finish_import(db, &res->info, err) || db_commit(db, err))
+    if (repo_pricelist_finish_import(db, &res->info, err) || audit_import(db, o, res, err) ||
+        db_commit(db, err))
         goto out;
     rc = 0;
 out:

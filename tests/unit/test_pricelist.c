@@ -403,7 +403,8 @@ static void test_effective_dates(void **state)
              "EffectiveEndDate=2/4/2021 8:35:31 PM", NULL);
     assert_int_equal(o.rc, 1);
     date_is(o.row.effective_from, "2019-02-01");
-    assert_int_equal(o.row.ends_at, instant_from_date((struct date){2021, 2, 4}) + 20 * 3600 + 35 * 60 + 31);
+    assert_int_equal(o.row.ends_at,
+                     instant_from_date((struct date){2021, 2, 4}) + 20 * 3600 + 35 * 60 + 31);
     date_is(o.row.effective_to, "2021-02-04");
     one_close(&o);
     one_open(&o, NULL, "EffectiveStartDate=2/1/2023 0:00", "EffectiveEndDate=", NULL);

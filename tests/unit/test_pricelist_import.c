@@ -7,7 +7,7 @@
  * ERP, dates, catalog rows); the second import of a file — and of a copy under another name —
  * changes nothing; the next month's list adds only what changed; a corrected price updates the
  * row in place; every malformed fixture fails with its line and column and stores nothing;
- * progress callbacks; --month for undated rows; and that the lifecycle's catalogue loader
+ * progress callbacks; --month for undated rows; the audit row; and that the lifecycle's catalogue loader
  * (repo_catalog_load) reads the imported rows as per-cycle prices on the right days.
  */
 #include <stdarg.h>
@@ -171,6 +171,10 @@ static void test_import_october(void **state)
     text_is(db, "SELECT source FROM price_points LIMIT 1", "2026-10.csv");
     text_is(db, "SELECT title FROM skus WHERE id = 'CFQ7TTC0LFLX:0001'", "Microsoft 365 E3");
     text_is(db, "SELECT category FROM products WHERE id = 'CFQ7TTC0LFLX'", "license");
+    /* audited in the same transaction */
+    text_is(db, "SELECT action || ' ' || object_id || ' ' || actor FROM audit_log",
+            "pricelist.import 1 system");
+    text_is(db, "SELECT json_extract(after, '$.inserted') FROM audit_log", "19");
 }
 
 static void test_same_file_twice_changes_nothing(void **state)
@@ -280,6 +284,7 @@ static void test_malformed_files_store_nothing(void **state)
         assert_int_equal(scalar(db, "SELECT count(*) FROM price_points"), 19);
         assert_int_equal(scalar(db, "SELECT count(*) FROM pricelist_imports"), 1);
         assert_int_equal(scalar(db, "SELECT count(*) FROM products"), 5);
+        assert_int_equal(scalar(db, "SELECT count(*) FROM audit_log"), 1);
     }
     /* a missing file */
     assert_int_equal(import(db, FIX "no-such.csv", NULL, &res, &err), -1);
