@@ -44,5 +44,8 @@ int cmd_day(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_pricelist(int argc, char **argv);
+int cmd_recon(int argc, char **argv);
+/* `cspd import recon FILE ...` (cmd_import.c hands argv from "recon" on). */
+int cmd_recon_import(int argc, char **argv);
 
 #endif

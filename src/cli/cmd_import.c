@@ -7,6 +7,7 @@
  * shows progress on a terminal and prints the outcome. Progress lines ("… 200000 rows") go to
  * stderr every 100,000 rows, only when stderr is a terminal, so logs and pipes stay clean.
  * Exit status: 0 imported or already imported, 1 the import failed (nothing stored), 2 usage.
+ * `cspd import recon FILE ...` is handed to cli/cmd_recon.c (cmd_recon_import) untouched.
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -103,6 +104,8 @@ int cmd_import(int argc, char **argv)
     const char *db_flag = NULL, *month = NULL;
     int c;
 
+    if (argc > 1 && strcmp(argv[1], "recon") == 0) /* Microsoft's recon files: cmd_recon.c */
+        return cmd_recon_import(argc - 1, argv + 1);
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {

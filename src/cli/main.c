@@ -59,6 +59,29 @@ static const struct cli_command commands[] = {
      "retired plans, increases and decreases with amount and percent, per market, currency,\n"
      "SKU, term and billing plan (docs/catalog.md).\n"
      "  --format text|csv   text for people (default), CSV for spreadsheets\n"},
+    {"recon", cmd_recon, "reconcile Microsoft's invoice files with cspd's charges",
+     "usage: cspd recon import FILE [--from DATE --to DATE] [--db PATH]\n"
+     "       cspd recon list | show ID | lines ID [--status S] [--limit N]\n"
+     "       cspd recon export ID [--out FILE]\n"
+     "       cspd recon resolve ID SEQ accept|explain|follow-up [--note TEXT]\n"
+     "       cspd recon write --from DATE --to DATE [--invoice NUMBER] [--out FILE]\n"
+     "       cspd recon map MICROSOFT_SUBSCRIPTION_ID SUBSCRIPTION_ID\n"
+     "\n"
+     "import   read Microsoft's NCE invoice reconciliation or daily rated usage file (CSV,\n"
+     "         columns by header name), store it in one transaction and match every line\n"
+     "         with cspd's charge lines of the period (default: the months of the file's\n"
+     "         charge start dates): matched, amount differs (with the likely cause),\n"
+     "         only in Microsoft's file, only in cspd. A file already imported (same bytes,\n"
+     "         or same invoice and content) stores nothing. Also: cspd import recon FILE\n"
+     "show     summary and totals per invoice, reseller and customer\n"
+     "lines    the lines, tab-separated; --status matched|amount_differs|only_microsoft|\n"
+     "         only_cspd|usage\n"
+     "export   the differences as CSV\n"
+     "resolve  accept Microsoft's figures into cspd's ledger, explain (--note required) or\n"
+     "         flag for follow-up; audited\n"
+     "write    cspd's charges with start dates in [from, to] as Microsoft's recon file\n"
+     "map      Microsoft's SubscriptionId belongs to this cspd subscription\n"
+     "See docs/recon.md.\n"},
     {"version", cmd_version, "print the version", "usage: cspd version\n"},
     {NULL, NULL, NULL, NULL},
 };
