@@ -42,6 +42,7 @@ int cmd_db(int argc, char **argv);
 int cmd_scenario(int argc, char **argv);
 int cmd_day(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_invoice(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_pricelist(int argc, char **argv);
 int cmd_recon(int argc, char **argv);

@@ -82,6 +82,18 @@ static const struct cli_command commands[] = {
      "write    cspd's charges with start dates in [from, to] as Microsoft's recon file\n"
      "map      Microsoft's SubscriptionId belongs to this cspd subscription\n"
      "See docs/recon.md.\n"},
+    {"invoice", cmd_invoice, "close billing periods; list, export, pay, void, credit invoices",
+     "usage: cspd invoice close PERIOD [--draft] [--at INSTANT] [--db PATH]\n"
+     "       cspd invoice list [--period PERIOD] [--db PATH]\n"
+     "       cspd invoice show ID|NUMBER [--format json|csv|pdf] [--out FILE] [--db PATH]\n"
+     "       cspd invoice pay|void|credit ID [--at INSTANT] [--db PATH]\n"
+     "\n"
+     "close   rate every Microsoft charge of PERIOD (YYYY-MM) and issue the invoices, one\n"
+     "        transaction per issuer; running it twice changes nothing (docs/billing.md)\n"
+     "        --draft  build draft invoices only (a later close finalizes them)\n"
+     "        --at     the instant to use as now (default: the real clock)\n"
+     "show    print an invoice as JSON (default), CSV or PDF (--out FILE for PDF)\n"
+     "credit  issue a credit note cancelling a finalized invoice; prints its id\n"},
     {"version", cmd_version, "print the version", "usage: cspd version\n"},
     {NULL, NULL, NULL, NULL},
 };
