@@ -296,7 +296,7 @@ static int collect(struct run *r, struct err *err)
     for (size_t i = 0; i < r->nnames; i++) {
         struct sub_row row;
 
-        if (repo_sub_get(r->ctx.db, r->names[i].id, &row, err) < 0)
+        if (repo_sub_get(r->ctx.db, NULL, r->names[i].id, &row, err) < 0)
             return -1;
         snprintf(res->states[i].sub, sizeof(res->states[i].sub), "%s", r->names[i].name);
         res->states[i].s = row.s;

@@ -24,7 +24,8 @@ static int bind_date(struct db_stmt *st, int idx, struct date d, struct err *err
     return db_bind_text(st, idx, buf, err);
 }
 
-int repo_charge_insert(struct db *db, struct charge_row *r, struct err *err)
+int repo_charge_insert(struct db *db, struct stmt_cache *sc, struct charge_row *r,
+                       struct err *err)
 {
     static const char sql[] =
         "INSERT INTO charges (id, subscription_id, event_seq, charge_type, sku, start_date,"
@@ -38,7 +39,7 @@ int repo_charge_insert(struct db *db, struct charge_row *r, struct err *err)
 
     if (id_new("chg", r->id, err) < 0)
         return -1;
-    if (db_prepare(db, sql, &st, err) < 0)
+    if (stmt_get(db, sc, sql, &st, err) < 0)
         return -1;
     if (db_bind_text(st, 1, r->id, err) < 0 ||
         db_bind_text(st, 2, r->subscription_id, err) < 0 ||
@@ -60,7 +61,7 @@ int repo_charge_insert(struct db *db, struct charge_row *r, struct err *err)
         goto out;
     rc = 0;
 out:
-    db_finalize(st);
+    stmt_put(sc, st);
     return rc;
 }
 

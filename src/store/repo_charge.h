@@ -12,6 +12,7 @@
 #include "core/id.h"
 #include "domain/billing/charge.h"
 #include "store/db.h"
+#include "store/repo_stmt.h"
 
 /* A stored line and whose it is. */
 struct charge_row {
@@ -23,8 +24,9 @@ struct charge_row {
     struct charge_line line;
 };
 
-/* Insert one line; the id is made here ("chg_..."), written back to r->id. */
-int repo_charge_insert(struct db *db, struct charge_row *r, struct err *err);
+/* Insert one line; the id is made here ("chg_..."), written back to r->id. sc may be NULL. */
+int repo_charge_insert(struct db *db, struct stmt_cache *sc, struct charge_row *r,
+                       struct err *err);
 /*
  * Call fn for each stored line, oldest first; `subscription_id` NULL = all subscriptions.
  * fn returning -1 stops with that result.

@@ -51,7 +51,8 @@ static char *state_text(const struct sub *s, struct err *err)
     return txt;
 }
 
-int repo_sub_insert(struct db *db, const struct sub_row *r, struct err *err)
+int repo_sub_insert(struct db *db, struct stmt_cache *sc, const struct sub_row *r,
+                    struct err *err)
 {
     static const char sql[] =
         "INSERT INTO subscriptions (id, partner_id, customer_id, name, sku, term, billing,"
@@ -63,7 +64,7 @@ int repo_sub_insert(struct db *db, const struct sub_row *r, struct err *err)
 
     if (!txt)
         return -1;
-    if (db_prepare(db, sql, &st, err) < 0)
+    if (stmt_get(db, sc, sql, &st, err) < 0)
         goto out;
     if (db_bind_text(st, 1, r->id, err) < 0 || db_bind_text(st, 2, r->partner_id, err) < 0 ||
         db_bind_text(st, 3, r->customer_id, err) < 0 ||
@@ -84,12 +85,13 @@ int repo_sub_insert(struct db *db, const struct sub_row *r, struct err *err)
         goto out;
     rc = 0;
 out:
-    db_finalize(st);
+    stmt_put(sc, st);
     free(txt);
     return rc;
 }
 
-int repo_sub_update(struct db *db, const struct sub_row *r, int64_t prev_seq, struct err *err)
+int repo_sub_update(struct db *db, struct stmt_cache *sc, const struct sub_row *r,
+                    int64_t prev_seq, struct err *err)
 {
     static const char sql[] =
         "UPDATE subscriptions SET sku = ?, term = ?, billing = ?, status = ?, quantity = ?,"
@@ -101,7 +103,7 @@ int repo_sub_update(struct db *db, const struct sub_row *r, int64_t prev_seq, st
 
     if (!txt)
         return -1;
-    if (db_prepare(db, sql, &st, err) < 0)
+    if (stmt_get(db, sc, sql, &st, err) < 0)
         goto out;
     if (db_bind_text(st, 1, r->s.sku, err) < 0 ||
         db_bind_text(st, 2, term_name(r->s.term), err) < 0 ||
@@ -124,12 +126,13 @@ int repo_sub_update(struct db *db, const struct sub_row *r, int64_t prev_seq, st
     }
     rc = 0;
 out:
-    db_finalize(st);
+    stmt_put(sc, st);
     free(txt);
     return rc;
 }
 
-int repo_sub_get(struct db *db, const char *id, struct sub_row *r, struct err *err)
+int repo_sub_get(struct db *db, struct stmt_cache *sc, const char *id, struct sub_row *r,
+                 struct err *err)
 {
     static const char sql[] =
         "SELECT id, partner_id, customer_id, name, created_at, state FROM subscriptions"
@@ -140,7 +143,7 @@ int repo_sub_get(struct db *db, const char *id, struct sub_row *r, struct err *e
     int rc = -1, step;
 
     memset(r, 0, sizeof(*r));
-    if (db_prepare(db, sql, &st, err) < 0 || db_bind_text(st, 1, id, err) < 0)
+    if (stmt_get(db, sc, sql, &st, err) < 0 || db_bind_text(st, 1, id, err) < 0)
         goto out;
     step = db_step(st, err);
     if (step < 0)
@@ -164,12 +167,12 @@ int repo_sub_get(struct db *db, const char *id, struct sub_row *r, struct err *e
     rc = 0;
 out:
     json_decref(j);
-    db_finalize(st);
+    stmt_put(sc, st);
     return rc;
 }
 
-int repo_sub_append_event(struct db *db, const char *sub_id, int64_t seq,
-                          const struct lc_event *ev, struct err *err)
+int repo_sub_append_event(struct db *db, struct stmt_cache *sc, const char *sub_id,
+                          int64_t seq, const struct lc_event *ev, struct err *err)
 {
     static const char sql[] =
         "INSERT INTO subscription_events (subscription_id, seq, kind, at, data)"
@@ -182,7 +185,7 @@ int repo_sub_append_event(struct db *db, const char *sub_id, int64_t seq,
     json_decref(j);
     if (!txt)
         return err_set(err, ERR_NOMEM, "", "out of memory encoding an event");
-    if (db_prepare(db, sql, &st, err) < 0 || db_bind_text(st, 1, sub_id, err) < 0 ||
+    if (stmt_get(db, sc, sql, &st, err) < 0 || db_bind_text(st, 1, sub_id, err) < 0 ||
         db_bind_int64(st, 2, seq, err) < 0 ||
         db_bind_text(st, 3, lc_event_kind_name(ev->kind), err) < 0 ||
         db_bind_int64(st, 4, ev->at, err) < 0 || db_bind_text(st, 5, txt, err) < 0 ||
@@ -190,7 +193,7 @@ int repo_sub_append_event(struct db *db, const char *sub_id, int64_t seq,
         goto out;
     rc = 0;
 out:
-    db_finalize(st);
+    stmt_put(sc, st);
     free(txt);
     return rc;
 }
@@ -257,8 +260,8 @@ out:
     return rc;
 }
 
-int repo_sub_customer(struct db *db, const char *customer_id, struct sub_customer *c,
-                      struct err *err)
+int repo_sub_customer(struct db *db, struct stmt_cache *sc, const char *customer_id,
+                      struct sub_customer *c, struct err *err)
 {
     static const char sql[] =
         "SELECT c.id, c.owner_partner_id, c.market, c.billing_currency, c.mca_status,"
@@ -268,7 +271,7 @@ int repo_sub_customer(struct db *db, const char *customer_id, struct sub_custome
     int rc = -1, step;
 
     memset(c, 0, sizeof(*c));
-    if (db_prepare(db, sql, &st, err) < 0 || db_bind_text(st, 1, customer_id, err) < 0)
+    if (stmt_get(db, sc, sql, &st, err) < 0 || db_bind_text(st, 1, customer_id, err) < 0)
         goto out;
     step = db_step(st, err);
     if (step < 0)
@@ -287,6 +290,6 @@ int repo_sub_customer(struct db *db, const char *customer_id, struct sub_custome
     copy_col(st, 6, c->partner_kind, sizeof(c->partner_kind));
     rc = 0;
 out:
-    db_finalize(st);
+    stmt_put(sc, st);
     return rc;
 }

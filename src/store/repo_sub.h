@@ -9,7 +9,8 @@
  * kind + instant + JSON data and decode back to the exact `struct lc_event`, so a state can be
  * rebuilt by folding them (sub_apply).
  *
- * Every function runs inside the caller's transaction; none begins or commits.
+ * Every function runs inside the caller's transaction; none begins or commits. `sc` is an
+ * optional prepared-statement cache (repo_stmt.h) for runs of many calls; NULL is fine.
  */
 #ifndef CSPD_STORE_REPO_SUB_H
 #define CSPD_STORE_REPO_SUB_H
@@ -23,6 +24,7 @@
 #include "core/id.h"
 #include "domain/lifecycle/sub.h"
 #include "store/db.h"
+#include "store/repo_stmt.h"
 
 #define SUB_NAME_MAX 64
 
@@ -47,13 +49,16 @@ struct sub_customer {
     instant_t mca_accepted_at;
 };
 
-int repo_sub_insert(struct db *db, const struct sub_row *r, struct err *err);
+int repo_sub_insert(struct db *db, struct stmt_cache *sc, const struct sub_row *r,
+                    struct err *err);
 /* Rewrite the row from r->s; ERR_CONFLICT when the stored version is not `prev_seq`. */
-int repo_sub_update(struct db *db, const struct sub_row *r, int64_t prev_seq, struct err *err);
+int repo_sub_update(struct db *db, struct stmt_cache *sc, const struct sub_row *r,
+                    int64_t prev_seq, struct err *err);
 /* ERR_NOT_FOUND when there is no such subscription. */
-int repo_sub_get(struct db *db, const char *id, struct sub_row *r, struct err *err);
-int repo_sub_append_event(struct db *db, const char *sub_id, int64_t seq,
-                          const struct lc_event *ev, struct err *err);
+int repo_sub_get(struct db *db, struct stmt_cache *sc, const char *id, struct sub_row *r,
+                 struct err *err);
+int repo_sub_append_event(struct db *db, struct stmt_cache *sc, const char *sub_id,
+                          int64_t seq, const struct lc_event *ev, struct err *err);
 /* Call fn for each event of a subscription in order; fn returning -1 stops with that. */
 int repo_sub_each_event(struct db *db, const char *sub_id,
                         int (*fn)(void *ctx, int64_t seq, const struct lc_event *ev),
@@ -65,8 +70,8 @@ int repo_sub_each_event(struct db *db, const char *sub_id,
 int repo_sub_due(struct db *db, struct date day, char (*ids)[ID_MAXLEN], size_t max,
                  size_t *n, struct err *err);
 /* ERR_NOT_FOUND when there is no such customer. */
-int repo_sub_customer(struct db *db, const char *customer_id, struct sub_customer *c,
-                      struct err *err);
+int repo_sub_customer(struct db *db, struct stmt_cache *sc, const char *customer_id,
+                      struct sub_customer *c, struct err *err);
 
 /* The state as JSON (format 1) and back; ERR_PARSE on a bad or unknown-format snapshot. */
 json_t *sub_state_to_json(const struct sub *s);

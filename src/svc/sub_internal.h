@@ -26,6 +26,7 @@ struct sub_session {
     struct lc_env env;
     struct billing_env benv;
     struct day_stats *stats;  /* may be NULL */
+    struct stmt_cache *stmts; /* prepared statements for a long run; may be NULL */
 };
 
 /* Customer's MCA valid at `now` (program.md §2, via domain/program). */
@@ -48,5 +49,9 @@ int sub_store(struct sub_session *ss, struct sub_work *w, struct err *err);
 int svc_audit(const struct svc_ctx *ctx, instant_t at, const char *action,
               const char *object_id, const struct sub *before, const struct sub *after,
               struct err *err);
+/* One audit_log row with a ready JSON text as `after` (summaries, e.g. of a daily run). */
+int svc_audit_note(const struct svc_ctx *ctx, instant_t at, const char *action,
+                   const char *object_type, const char *object_id, const char *after_json,
+                   struct err *err);
 
 #endif

@@ -25,7 +25,7 @@ static int load_session(struct sub_session *ss, const struct svc_ctx *ctx,
 {
     memset(ss, 0, sizeof(*ss));
     ss->ctx = ctx;
-    if (repo_sub_customer(ctx->db, customer_id, &ss->cust, err) < 0)
+    if (repo_sub_customer(ctx->db, NULL, customer_id, &ss->cust, err) < 0)
         return -1;
     catalog_init(&ss->cat, ss->cust.market);
     if (repo_catalog_load(ctx->db, skus, nskus, &ss->cat, err) < 0)
@@ -116,7 +116,7 @@ static int with_sub(const struct svc_ctx *ctx, const char *sub_id, instant_t now
     memset(&child, 0, sizeof(child));
     if (db_begin(ctx->db, err) < 0)
         return -1;
-    if (repo_sub_get(ctx->db, sub_id, &w.row, err) < 0) {
+    if (repo_sub_get(ctx->db, NULL, sub_id, &w.row, err) < 0) {
         if (err->code != ERR_NOT_FOUND)
             goto out;
         /* never created: the domain refuses it (subscription_not_active) */

@@ -16,6 +16,7 @@
 
 #include "domain/program/program.h"
 #include "store/repo_charge.h"
+#include "store/repo_stmt.h"
 #include "svc/sub_internal.h"
 
 /* program.md §2: no purchase, seat change or upgrade without a valid MCA. */
@@ -84,11 +85,11 @@ int sub_write_event(struct sub_session *ss, struct sub_work *w, const struct lc_
     if (charges_for_event(&ss->benv, &before, ev, &w->row.s, lines, &n, err) < 0)
         return -1;
     if (w->stored_seq == 0) {
-        if (repo_sub_insert(db, &w->row, err) < 0)
+        if (repo_sub_insert(db, ss->stmts, &w->row, err) < 0)
             return -1;
         w->stored_seq = w->row.s.seq;
     }
-    if (repo_sub_append_event(db, w->row.id, w->row.s.seq, ev, err) < 0)
+    if (repo_sub_append_event(db, ss->stmts, w->row.id, w->row.s.seq, ev, err) < 0)
         return -1;
     for (int i = 0; i < n; i++) {
         struct charge_row cr;
@@ -103,7 +104,7 @@ int sub_write_event(struct sub_session *ss, struct sub_work *w, const struct lc_
                      (long long)w->row.s.seq);
         cr.created_at = ev->at;
         cr.line = lines[i];
-        if (repo_charge_insert(db, &cr, err) < 0)
+        if (repo_charge_insert(db, ss->stmts, &cr, err) < 0)
             return -1;
     }
     count(ss->stats, ev, n);
@@ -125,10 +126,37 @@ int sub_store(struct sub_session *ss, struct sub_work *w, struct err *err)
 {
     if (w->row.s.seq == w->stored_seq)
         return 0;
-    if (repo_sub_update(ss->ctx->db, &w->row, w->stored_seq, err) < 0)
+    if (repo_sub_update(ss->ctx->db, ss->stmts, &w->row, w->stored_seq, err) < 0)
         return -1;
     w->stored_seq = w->row.s.seq;
     return 0;
+}
+
+int svc_audit_note(const struct svc_ctx *ctx, instant_t at, const char *action,
+                   const char *object_type, const char *object_id, const char *after_json,
+                   struct err *err)
+{
+    static const char sql[] =
+        "INSERT INTO audit_log (at, actor, action, object_type, object_id, after, request_id)"
+        " VALUES (?,?,?,?,?,?,?)";
+    struct db_stmt *st = NULL;
+    int rc = -1;
+
+    if (db_prepare(ctx->db, sql, &st, err) < 0)
+        return -1;
+    if (db_bind_int64(st, 1, at, err) < 0 ||
+        db_bind_text(st, 2, ctx->actor ? ctx->actor : "system", err) < 0 ||
+        db_bind_text(st, 3, action, err) < 0 || db_bind_text(st, 4, object_type, err) < 0 ||
+        (object_id ? db_bind_text(st, 5, object_id, err) : db_bind_null(st, 5, err)) < 0 ||
+        (after_json ? db_bind_text(st, 6, after_json, err) : db_bind_null(st, 6, err)) < 0 ||
+        (ctx->request_id ? db_bind_text(st, 7, ctx->request_id, err)
+                         : db_bind_null(st, 7, err)) < 0 ||
+        db_step(st, err) < 0)
+        goto out;
+    rc = 0;
+out:
+    db_finalize(st);
+    return rc;
 }
 
 int svc_audit(const struct svc_ctx *ctx, instant_t at, const char *action,

@@ -532,7 +532,7 @@ static void test_svc_day_idempotent_and_fold(void **state)
     assert_string_equal(err_reason(&e), "outside_cancellation_window");
     assert_int_equal(count_rows(db, "charges"), charges);
 
-    assert_int_equal(repo_sub_get(db, id, &row, &e), 0);
+    assert_int_equal(repo_sub_get(db, NULL, id, &row, &e), 0);
     sub_init(&rp.s);
     assert_int_equal(repo_sub_each_event(db, id, replay_fn, &rp, &e), 0);
     assert_true(rp.s.seq == row.s.seq);
