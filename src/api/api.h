@@ -32,6 +32,7 @@
 struct db;
 struct metrics;
 struct api_route;
+struct auth_principal;
 
 #define API_MAX_PARAMS 8
 #define API_PARAM_BUF 512       /* all path parameter values of one request, NUL-separated */
@@ -46,6 +47,7 @@ struct api_ctx {
     pthread_mutex_t clock_lock;
     struct metrics *metrics;     /* owned */
     size_t max_body;             /* default request body cap in bytes */
+    bool secure_cookies;         /* session cookies carry Secure (serve --secure-cookies) */
 };
 
 struct api_param {
@@ -61,6 +63,8 @@ struct api_req {
     const char *request_id;
     void *conn;                  /* the HTTP library's connection (server.c only); may be NULL */
     json_t *body;                /* parsed JSON object for POST/PUT/PATCH, else NULL; borrowed */
+    const struct auth_principal *caller; /* who is calling (svc/auth.h); NULL on public routes;
+                                            handlers use api_req_scope (api/auth.h) */
     int nparams;
     struct api_param params[API_MAX_PARAMS];
     char param_names[API_PARAM_BUF];
@@ -79,6 +83,8 @@ struct api_resp {
     size_t body_len;
     int nheaders;
     struct api_header headers[API_MAX_HEADERS];
+    bool secret;                 /* the body holds a secret shown once: never stored for an
+                                    Idempotency-Key replay */
 };
 
 typedef void (*api_handler)(struct api_req *req, struct api_resp *resp);

@@ -4,7 +4,7 @@
  * Every route is one `struct api_route` record in routes.c: method, path pattern with {params},
  * handler, the role it will require, its body cap, its tenancy rule and a summary. The server
  * runs the generic checks from the record before calling the handler; the same records
- * generate GET /v1/openapi.json (openapi.c) and will drive the route x role matrix test.
+ * generate GET /v1/openapi.json (openapi.c) and drive the route x role x tenant matrix test.
  * Adding an endpoint is adding a row; nothing else lists routes.
  *
  * Patterns: "/v1/customers/{id}/subscriptions". A {name} segment matches one non-empty path
@@ -18,14 +18,38 @@
 #include <stddef.h>
 
 #include "api/api.h"
+#include "store/scope.h"
 
-/* Who may call a route (enforced once auth lands; recorded and published now). */
+/*
+ * Who may call a route: which callers (scope kinds) and which of their roles. Checked once by
+ * the server before the handler (api/auth.c): no credentials on a non-public route is 401; a
+ * caller whose scope kind or role is not listed is 403 when the route names no object or the
+ * object is one the caller can see, else 404 (ids do not leak). Roles are store/scope.h's.
+ *
+ *                      installation      partner staff       customer (portal)
+ *   PUBLIC             no credentials needed
+ *   SELF               any signed-in caller, about its own account or session
+ *   READ               every role            every role          portal        (GET only)
+ *   STAFF              every role            every role          -             (GET only)
+ *   WRITE              owner admin billing sales (both)          -
+ *   SALES              owner admin sales (both)                  -
+ *   BILLING            owner admin billing (both)                -
+ *   ADMIN              owner admin (both)                        -
+ *   OPERATOR           owner admin           -                   -
+ * read_only callers may therefore only GET (and act on their own account under SELF); the
+ * route x role x tenant matrix test (tests/unit/test_auth_matrix.c) holds every route's
+ * expected class and fails when a row is added without one.
+ */
 enum api_role {
-    API_ROLE_PUBLIC,   /* no credentials: probes, metrics, the API description */
-    API_ROLE_CUSTOMER, /* a customer's user: its own tenant only */
-    API_ROLE_RESELLER, /* an indirect reseller's staff: its customers */
-    API_ROLE_PARTNER,  /* a distributor's or direct-bill partner's staff: its whole book */
-    API_ROLE_ADMIN,    /* operator of this cspd installation */
+    API_ROLE_PUBLIC,   /* no credentials: probes, metrics, the API description, sign-in */
+    API_ROLE_SELF,     /* any signed-in caller, acting on itself (me, logout, own MFA) */
+    API_ROLE_READ,     /* reads of scoped data, portal users included */
+    API_ROLE_STAFF,    /* reads for a partner's or the installation's staff, any role */
+    API_ROLE_WRITE,    /* staff writes: owner, admin, billing, sales */
+    API_ROLE_SALES,    /* owner, admin, sales: customers, orders, subscriptions */
+    API_ROLE_BILLING,  /* owner, admin, billing: invoices, credit, prices */
+    API_ROLE_ADMIN,    /* owner, admin: users, tokens, partner settings */
+    API_ROLE_OPERATOR, /* the installation's owner or admin: installation-wide state */
 };
 
 /* How a route's data is scoped to the caller (DESIGN.md "Tenancy is enforced in one place"). */
@@ -54,6 +78,11 @@ const struct api_route *api_routes(void);
 size_t api_route_count(void);
 
 const char *api_role_name(enum api_role r);
+/*
+ * Does `r` admit a caller of scope kind `kind` with role `role`? PUBLIC admits everyone;
+ * ROLE_OPERATOR (the CLI) counts as an installation owner.
+ */
+bool api_role_allows(enum api_role r, enum scope_kind kind, enum user_role role);
 const char *api_tenancy_name(enum api_tenancy t);
 /* True for methods whose requests carry a JSON body (POST, PUT, PATCH). */
 bool api_method_has_body(const char *method);
@@ -82,6 +111,30 @@ void api_h_metrics(struct api_req *req, struct api_resp *resp);
 void api_h_openapi(struct api_req *req, struct api_resp *resp);
 void api_h_clock_get(struct api_req *req, struct api_resp *resp);
 void api_h_clock_set(struct api_req *req, struct api_resp *resp);
+/* Authentication, users, tokens, audit (h_auth*.c). */
+void api_h_session_create(struct api_req *req, struct api_resp *resp);
+void api_h_session_delete(struct api_req *req, struct api_resp *resp);
+void api_h_me_get(struct api_req *req, struct api_resp *resp);
+void api_h_me_password(struct api_req *req, struct api_resp *resp);
+void api_h_me_totp_begin(struct api_req *req, struct api_resp *resp);
+void api_h_me_totp_confirm(struct api_req *req, struct api_resp *resp);
+void api_h_users_list(struct api_req *req, struct api_resp *resp);
+void api_h_users_create(struct api_req *req, struct api_resp *resp);
+void api_h_user_get(struct api_req *req, struct api_resp *resp);
+void api_h_user_disable(struct api_req *req, struct api_resp *resp);
+void api_h_user_totp_reset(struct api_req *req, struct api_resp *resp);
+void api_h_tokens_list(struct api_req *req, struct api_resp *resp);
+void api_h_tokens_create(struct api_req *req, struct api_resp *resp);
+void api_h_token_revoke(struct api_req *req, struct api_resp *resp);
+void api_h_audit_list(struct api_req *req, struct api_resp *resp);
+/* Reconciliation with Microsoft's invoice files (h_recon.c). */
+void api_h_recon_import(struct api_req *req, struct api_resp *resp);
+void api_h_recon_imports(struct api_req *req, struct api_resp *resp);
+void api_h_recon_import_get(struct api_req *req, struct api_resp *resp);
+void api_h_recon_lines(struct api_req *req, struct api_resp *resp);
+void api_h_recon_export(struct api_req *req, struct api_resp *resp);
+void api_h_recon_resolve(struct api_req *req, struct api_resp *resp);
+void api_h_recon_map(struct api_req *req, struct api_resp *resp);
 
 /*
  * Build the OpenAPI 3.1 document for `routes`. `version` is the API's version string.

@@ -11,7 +11,9 @@
  *      (chunked uploads have no length to check up front, and the library does not allow a
  *      reply in the middle of an upload), closing the connection if that goes on for more
  *      than API_DISCARD_MAX bytes;
- *   3. complete: 413 if too big, else parse JSON for POST/PUT/PATCH, call the handler, send.
+ *   3. complete: 413 if too big, else authenticate and authorize (api/auth.c: 401/403/404),
+ *      parse JSON for POST/PUT/PATCH, answer a repeated Idempotency-Key from the first
+ *      response (api/auth_idem.c), call the handler, keep its response for retries, send.
  * Every reply goes through finish(), which adds the common headers, counts the request in
  * the metrics and writes the access-log line, so no path can skip them.
  *
@@ -28,6 +30,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "api/auth.h"
 #include "api/listen.h"
 #include "api/metrics.h"
 #include "api/router.h"
@@ -57,6 +63,8 @@ struct conn_state {
     bool too_big;
     size_t discarded;   /* bytes read and dropped after the cap was passed */
     struct api_req req;
+    struct auth_principal caller; /* filled by the auth step (api/auth.c) */
+    struct api_idem idem;         /* the Idempotency-Key step's state */
 };
 
 /*
@@ -76,6 +84,43 @@ const char *api_req_header(const struct api_req *req, const char *name)
         return NULL;
     return MHD_lookup_connection_value((struct MHD_Connection *)req->conn, MHD_HEADER_KIND,
                                        name);
+}
+
+const char *api_req_cookie(const struct api_req *req, const char *name)
+{
+    if (!req->conn)
+        return NULL;
+    return MHD_lookup_connection_value((struct MHD_Connection *)req->conn, MHD_COOKIE_KIND,
+                                       name);
+}
+
+const char *api_req_query(const struct api_req *req, const char *name)
+{
+    if (!req->conn)
+        return NULL;
+    return MHD_lookup_connection_value((struct MHD_Connection *)req->conn,
+                                       MHD_GET_ARGUMENT_KIND, name);
+}
+
+void api_req_client_addr(const struct api_req *req, char *out, size_t size)
+{
+    const union MHD_ConnectionInfo *ci;
+    const struct sockaddr *sa;
+
+    out[0] = '\0';
+    if (!req->conn)
+        return;
+    ci = MHD_get_connection_info((struct MHD_Connection *)req->conn,
+                                 MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!ci || !ci->client_addr)
+        return;
+    sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+                  (socklen_t)size);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+                  (socklen_t)size);
 }
 
 instant_t api_now(struct api_ctx *ctx)
@@ -350,6 +395,13 @@ static void on_complete(struct api_server *s, struct MHD_Connection *conn, struc
                         "bytes", st->limit);
         return;
     }
+    req->ctx = &s->ctx;
+    req->method = method;
+    req->path = url;
+    req->request_id = st->request_id;
+    req->conn = conn;
+    if (api_auth_or_reply(req, &st->caller, resp))
+        return;
     if (api_method_has_body(method)) {
         err_clear(&err);
         if (api_json_parse_body(st->body, st->len, &body, &err) != 0) {
@@ -357,15 +409,15 @@ static void on_complete(struct api_server *s, struct MHD_Connection *conn, struc
             return;
         }
     }
-    req->ctx = &s->ctx;
-    req->method = method;
-    req->path = url;
-    req->request_id = st->request_id;
-    req->conn = conn;
+    if (api_idem_begin_or_reply(req, st->body, st->len, &st->idem, resp)) {
+        json_decref(body);
+        return;
+    }
     req->body = body;
     req->route->handler(req, resp);
     req->body = NULL;
     json_decref(body);
+    api_idem_finish(req, &st->idem, resp);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -466,6 +518,7 @@ int api_server_start(const struct api_config *cfg, struct api_server **out, stru
     s->ctx.db = cfg->db;
     s->ctx.clock = cfg->clock;
     s->ctx.max_body = cfg->max_body ? cfg->max_body : API_DEFAULT_MAX_BODY;
+    s->ctx.secure_cookies = cfg->secure_cookies;
     if (metrics_new(&s->ctx.metrics, err) != 0)
         goto fail;
     if (api_listen_open(cfg->addr, cfg->port, &fd, &s->port, &ipv6, err) != 0)

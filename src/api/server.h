@@ -9,7 +9,9 @@
  *
  * Every request goes through the same steps before its handler: request id (X-Request-Id
  * when sane, else a new "req_…"), route and method match from the table (404/405 JSON), body
- * accumulation under a hard cap (413 JSON), JSON parsing for POST/PUT/PATCH (400/422 JSON).
+ * accumulation under a hard cap (413 JSON), authentication and the route's role check
+ * (401/403/404 JSON, api/auth.h), JSON parsing for POST/PUT/PATCH (400/422 JSON), and the
+ * Idempotency-Key replay (api/auth.h).
  * After it: the response gets X-Request-Id, the metrics count it, and one access-log line is
  * written (core/log.h).
  *
@@ -40,6 +42,7 @@ struct api_config {
     unsigned threads;        /* worker threads; 0: API_DEFAULT_THREADS */
     struct db *db;           /* borrowed, migrated; NULL makes /readyz answer 503 */
     struct clock clock;      /* the business clock the server starts with (copied) */
+    bool secure_cookies;     /* mark session cookies Secure (behind TLS) */
 };
 
 /*

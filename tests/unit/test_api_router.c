@@ -28,13 +28,13 @@ static void h_dummy(struct api_req *req, struct api_resp *resp)
 }
 
 static const struct api_route table[] = {
-    {"GET", "/v1/customers", h_dummy, API_ROLE_PARTNER, 0, API_TENANCY_SCOPED, "listCustomers",
+    {"GET", "/v1/customers", h_dummy, API_ROLE_SALES, 0, API_TENANCY_SCOPED, "listCustomers",
      "list", NULL, NULL, NULL},
-    {"POST", "/v1/customers", h_dummy, API_ROLE_PARTNER, 0, API_TENANCY_SCOPED,
+    {"POST", "/v1/customers", h_dummy, API_ROLE_SALES, 0, API_TENANCY_SCOPED,
      "createCustomer", "create", "{\"type\":\"object\"}", NULL, NULL},
-    {"GET", "/v1/customers/{id}", h_dummy, API_ROLE_CUSTOMER, 0, API_TENANCY_SCOPED,
+    {"GET", "/v1/customers/{id}", h_dummy, API_ROLE_READ, 0, API_TENANCY_SCOPED,
      "getCustomer", "get", NULL, NULL, NULL},
-    {"GET", "/v1/customers/{id}/subscriptions/{sub}", h_dummy, API_ROLE_CUSTOMER, 0,
+    {"GET", "/v1/customers/{id}/subscriptions/{sub}", h_dummy, API_ROLE_READ, 0,
      API_TENANCY_SCOPED, "getSubscription", "get sub", NULL, NULL, NULL},
     {"DELETE", "/v1/customers/{id}", h_dummy, API_ROLE_ADMIN, 0, API_TENANCY_SCOPED,
      "deleteCustomer", "delete", NULL, NULL, NULL},
