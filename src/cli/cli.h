@@ -48,5 +48,6 @@ int cmd_pricelist(int argc, char **argv);
 int cmd_recon(int argc, char **argv);
 /* `cspd import recon FILE ...` (cmd_import.c hands argv from "recon" on). */
 int cmd_recon_import(int argc, char **argv);
+int cmd_users(int argc, char **argv);
 
 #endif

@@ -2,6 +2,7 @@
  * cli/cmd_serve.c — `cspd serve`: open the store, start the HTTP server, wait for a signal.
  *
  *   cspd serve [--listen ADDR:PORT] [--db PATH] [--clock INSTANT] [--max-body BYTES]
+ *              [--secure-cookies]
  *
  * This is the edge that decides to stop: SIGINT and SIGTERM are blocked in every thread
  * before the server starts and taken here with sigwait, so no handler runs in signal context
@@ -62,6 +63,7 @@ int cmd_serve(int argc, char **argv)
         {"db", required_argument, NULL, 'd'},
         {"clock", required_argument, NULL, 'c'},
         {"max-body", required_argument, NULL, 'm'},
+        {"secure-cookies", no_argument, NULL, 's'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -83,6 +85,7 @@ int cmd_serve(int argc, char **argv)
         case 'l': listen = optarg; break;
         case 'd': db_flag = optarg; break;
         case 'c': clock_flag = optarg; break;
+        case 's': cfg.secure_cookies = true; break;
         case 'm':
             if (parse_bytes(optarg, &cfg.max_body) != 0)
                 return usage_error("--max-body wants a number of bytes from 1 to 1073741824, "

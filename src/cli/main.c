@@ -19,7 +19,8 @@ static const struct cli_command commands[] = {
      "  --db PATH           database file (default $CSPD_DB or var/cspd.db)\n"
      "  --clock INSTANT     start the business clock at INSTANT (e.g. 2026-05-01T00:00:00Z)\n"
      "                      and let it run on from there\n"
-     "  --max-body BYTES    request body limit (default 1048576); larger bodies get 413\n"},
+     "  --max-body BYTES    request body limit (default 1048576); larger bodies get 413\n"
+     "  --secure-cookies    mark session cookies Secure (when served behind HTTPS)\n"},
     {"db", cmd_db, "manage the database (migrate, version)",
      "usage: cspd db migrate [--db PATH]\n"
      "       cspd db version [--db PATH]\n"
@@ -59,6 +60,18 @@ static const struct cli_command commands[] = {
      "retired plans, increases and decreases with amount and percent, per market, currency,\n"
      "SKU, term and billing plan (docs/catalog.md).\n"
      "  --format text|csv   text for people (default), CSV for spreadsheets\n"},
+    {"users", cmd_users, "create users and the installation's first owner",
+     "usage: cspd users bootstrap --email E [--db PATH]\n"
+     "       cspd users create --email E --role ROLE [--partner ID | --customer ID] [--db PATH]\n"
+     "       cspd users list [--partner ID] [--db PATH]\n"
+     "\n"
+     "bootstrap  the installation's first owner (refused once the installation has staff)\n"
+     "create     a user of a partner (--partner), of a customer (--customer, role portal) or\n"
+     "           of the installation (neither); ROLE is owner, admin, billing, sales,\n"
+     "           read_only or portal\n"
+     "list       users, of one partner and its customers with --partner\n"
+     "The generated password, and for owners and admins the TOTP enrolment URI\n"
+     "(otpauth://...), are printed once. Owners and admins must sign in with TOTP.\n"},
     {"recon", cmd_recon, "reconcile Microsoft's invoice files with cspd's charges",
      "usage: cspd recon import FILE [--from DATE --to DATE] [--db PATH]\n"
      "       cspd recon list | show ID | lines ID [--status S] [--limit N]\n"
