@@ -673,23 +673,3 @@ int repo_recon_map_set(struct db *db, const char *ms_sub, const char *sub_id, in
     db_finalize(st);
     return rc;
 }
-
-int repo_recon_audit(struct db *db, instant_t at, const char *actor, const char *action,
-                     const char *object_type, const char *object_id, const char *before,
-                     const char *after, const char *request_id, struct err *err)
-{
-    struct db_stmt *st;
-    int rc;
-
-    if (db_prepare(db, "INSERT INTO audit_log (at, actor, scope, action, object_type, "
-                   "object_id, before, after, request_id) VALUES (?, ?, 'installation', ?, ?, "
-                   "?, ?, ?, ?)", &st, err))
-        return -1;
-    rc = db_bind_int64(st, 1, at, err) || db_bind_text(st, 2, actor, err) ||
-         db_bind_text(st, 3, action, err) || db_bind_text(st, 4, object_type, err) ||
-         db_bind_text(st, 5, object_id, err) || db_bind_text(st, 6, before, err) ||
-         db_bind_text(st, 7, after, err) || bind_opt(st, 8, request_id, err) ||
-         db_step(st, err) < 0 ? -1 : 0;
-    db_finalize(st);
-    return rc;
-}

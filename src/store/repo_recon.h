@@ -163,9 +163,4 @@ int repo_recon_charge_insert(struct db *db, const struct recon_charge_row *r, in
 int repo_recon_map_set(struct db *db, const char *ms_sub, const char *sub_id, instant_t at,
                        struct err *err);
 
-/* One audit_log row, in the current transaction (svc/audit.h does not exist yet). */
-int repo_recon_audit(struct db *db, instant_t at, const char *actor, const char *action,
-                     const char *object_type, const char *object_id, const char *before,
-                     const char *after, const char *request_id, struct err *err);
-
 #endif

@@ -19,6 +19,8 @@
 #include "io/csv.h"
 #include "io/recon_read.h"
 #include "io/recon_write.h"
+#include "store/scope.h"
+#include "svc/audit.h"
 
 /* --- small helpers ----------------------------------------------------------------------- */
 
@@ -39,20 +41,34 @@ static int minor_of(const char *ccy)
     return m < 0 ? 2 : m;
 }
 
-/* The one audit helper of recon (there is no svc/audit.h yet). */
+/* Every resolution and mapping goes through here to svc/audit.h, on the business clock. */
 static int audit(const struct recon_ctx *ctx, instant_t at, const char *action,
                  const char *type, const char *id, json_t *before, json_t *after,
                  struct err *err)
 {
     char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     char *a = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    struct scope sc;
+    struct audit_entry e;
     int rc;
 
+    memset(&sc, 0, sizeof(sc));
+    sc.kind = SCOPE_INSTALLATION;
+    sc.role = ROLE_OPERATOR;
+    snprintf(sc.user_id, sizeof(sc.user_id), "%s", ctx->actor ? ctx->actor : "");
+    snprintf(sc.request_id, sizeof(sc.request_id), "%s",
+             ctx->request_id ? ctx->request_id : "");
+    memset(&e, 0, sizeof(e));
+    e.action = action;
+    e.object_type = type;
+    e.object_id = id;
+    e.before_json = b;
+    e.after_json = a;
+    e.at = at;
     if ((before && !b) || (after && !a))
         rc = err_set(err, ERR_NOMEM, "", "out of memory writing the audit log");
     else
-        rc = repo_recon_audit(ctx->db, at, ctx->actor ? ctx->actor : "system", action, type,
-                              id, b, a, ctx->request_id, err);
+        rc = audit_write(ctx->db, &sc, &e, err);
     free(b);
     free(a);
     return rc;

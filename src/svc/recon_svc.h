@@ -18,8 +18,8 @@
  * Memory: the CSV reader's buffers plus the index (about 150 bytes per cspd charge in the
  * period); Microsoft's lines are never held together.
  *
- * Resolutions are audited (audit_log, same transaction). There is no svc/audit.h yet, so the
- * row is written by one static helper in recon_svc.c through repo_recon_audit.
+ * Resolutions and mappings are audited in the same transaction, through svc/audit.h
+ * (audit_write, installation scope, the caller's actor and request id, the business clock).
  *
  * The caller owns `struct recon_ctx` and the database handle; nothing keeps a pointer.
  */
