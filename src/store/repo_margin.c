@@ -370,13 +370,14 @@ int repo_rated_last_charge(struct db *db, const char *sub_id, const char *sku, c
 }
 
 int repo_rated_each_open(struct db *db, const char *seller_id, const char *tier,
-                         struct date last,
+                         const char *period,
                          int (*fn)(void *ctx, const struct rated_row *r), void *ctx,
                          struct err *err)
 {
     static const char sql[] =
         "SELECT " RATED_COLS " FROM rated_lines WHERE seller_id = ? AND tier = ?"
-        " AND invoice_id IS NULL AND start_date <= ?"
+        " AND invoice_id IS NULL AND (period = ? OR (period < ? AND period IN (SELECT"
+        " b.period FROM billing_closes b WHERE b.issuer_partner_id = rated_lines.seller_id)))"
         " ORDER BY CASE WHEN tier = 'reseller' THEN reseller_id ELSE customer_id END,"
         " currency, start_date, subscription_id, created_at, id";
     struct db_stmt *st = NULL;
@@ -385,7 +386,7 @@ int repo_rated_each_open(struct db *db, const char *seller_id, const char *tier,
     if (db_prepare(db, sql, &st, err) < 0)
         return -1;
     if (db_bind_text(st, 1, seller_id, err) < 0 || db_bind_text(st, 2, tier, err) < 0 ||
-        repo_bill_bind_date(st, 3, last, err) < 0)
+        db_bind_text(st, 3, period, err) < 0 || db_bind_text(st, 4, period, err) < 0)
         goto out;
     while ((step = db_step(st, err)) == DB_ROW) {
         struct rated_row r;

@@ -77,11 +77,13 @@ int repo_rated_find(struct db *db, const char *charge_id, const char *tier,
 int repo_rated_last_charge(struct db *db, const char *sub_id, const char *sku, const char *tier,
                            struct date day, struct rated_row *r, bool *found, struct err *err);
 /*
- * Each line of `seller_id` not on any invoice, starting on or before `last`, in the order
- * (customer or reseller billed, currency, start, subscription, id). fn returning -1 stops.
+ * Each line of `seller_id` not on any invoice that belongs on `period`'s invoices: lines of
+ * that period, and late lines of earlier periods the seller has already closed (adjustments);
+ * lines of an earlier period not yet closed wait for its own close. Ordered by billed party
+ * (customer or reseller), currency, start, subscription, id. fn returning -1 stops.
  */
 int repo_rated_each_open(struct db *db, const char *seller_id, const char *tier,
-                         struct date last,
+                         const char *period,
                          int (*fn)(void *ctx, const struct rated_row *r), void *ctx,
                          struct err *err);
 /* Put a line on an invoice (or take it off: invoice_id NULL). */

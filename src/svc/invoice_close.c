@@ -444,7 +444,9 @@ static int invoice_tier(struct rating *rt, const char *issuer, const char *tier,
     size_t start = 0;
     int rc = -1;
 
-    if (repo_rated_each_open(rt->ctx->db, issuer, tier, last, collect_rated, &lines, err) < 0) {
+    (void)last;
+    if (repo_rated_each_open(rt->ctx->db, issuer, tier, period, collect_rated, &lines,
+                             err) < 0) {
         if (!err->code)
             err_set(err, ERR_NOMEM, "", "out of memory reading rated lines");
         goto out;

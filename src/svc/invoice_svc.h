@@ -9,9 +9,10 @@
  *   1. a period already closed for the issuer: nothing at all (running twice changes nothing);
  *   2. rate every Microsoft charge line starting on or before P's last day that the issuer
  *      sells and has not rated yet (domain/pricing), one rated line per charge and tier;
- *   3. group the issuer's rated lines not yet invoiced by billed party and currency into one
- *      invoice each; lines of earlier periods (a late Microsoft charge for a closed month) are
- *      marked as adjustments on this invoice — a finalized invoice is never edited;
+ *   3. group the issuer's rated lines of P not yet invoiced by billed party and currency into
+ *      one invoice each; late lines of earlier periods the issuer has already closed (a late
+ *      Microsoft charge for a closed month) join as adjustments — a finalized invoice is never
+ *      edited; lines of an earlier period not yet closed wait for that period's own close;
  *   4. finalize: take the next number of the issuer's INV series for the year of the close
  *      date in the same transaction (gapless, never reused), set issue and due dates;
  *   5. record the period as closed.
