@@ -43,8 +43,9 @@ static const struct cli_command commands[] = {
      "usage: cspd demo seed [--db PATH]\n"
      "\n"
      "Create demo partners, customers and subscriptions by driving the real engine forward.\n"},
-    {"import", cmd_import, "import a Microsoft file (price list) into the store",
+    {"import", cmd_import, "import a Microsoft file (price list, recon) into the store",
      "usage: cspd import pricelist FILE [--db PATH] [--month YYYY-MM]\n"
+     "       cspd import recon FILE ...   (the same as 'cspd recon import', see its --help)\n"
      "\n"
      "Import Microsoft's NCE license-based price list (CSV, docs/catalog.md). Columns are read\n"
      "by header name; every row is checked and the whole file is stored in one transaction,\n"
