@@ -135,6 +135,21 @@ void api_h_recon_lines(struct api_req *req, struct api_resp *resp);
 void api_h_recon_export(struct api_req *req, struct api_resp *resp);
 void api_h_recon_resolve(struct api_req *req, struct api_resp *resp);
 void api_h_recon_map(struct api_req *req, struct api_resp *resp);
+/* Parties: partners, relationships, customers (h_party_*.c, docs/parties.md). */
+void api_h_partners_create(struct api_req *req, struct api_resp *resp);
+void api_h_partners_list(struct api_req *req, struct api_resp *resp);
+void api_h_partner_get(struct api_req *req, struct api_resp *resp);
+void api_h_partner_update(struct api_req *req, struct api_resp *resp);
+void api_h_partner_mpa(struct api_req *req, struct api_resp *resp);
+void api_h_partner_compliance(struct api_req *req, struct api_resp *resp);
+void api_h_relationships_create(struct api_req *req, struct api_resp *resp);
+void api_h_relationships_list(struct api_req *req, struct api_resp *resp);
+void api_h_relationship_end(struct api_req *req, struct api_resp *resp);
+void api_h_customers_create(struct api_req *req, struct api_resp *resp);
+void api_h_customers_list(struct api_req *req, struct api_resp *resp);
+void api_h_customer_get(struct api_req *req, struct api_resp *resp);
+void api_h_customer_update(struct api_req *req, struct api_resp *resp);
+void api_h_customer_mca(struct api_req *req, struct api_resp *resp);
 
 /*
  * Build the OpenAPI 3.1 document for `routes`. `version` is the API's version string.

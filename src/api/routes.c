@@ -130,6 +130,102 @@
     "\"additionalProperties\":false,\"properties\":{\"microsoft_subscription_id\":" \
     "{\"type\":\"string\"},\"subscription_id\":{\"type\":\"string\"}}}"
 
+/* ---- parties: partners, relationships, customers (api/h_party_*.c, docs/parties.md) ---- */
+
+#define PARTY_S "{\"type\":\"string\"}"
+#define PARTY_SN "{\"type\":[\"string\",\"null\"]}"
+#define PARTY_B "{\"type\":\"boolean\"}"
+#define PARTY_DATE "{\"type\":[\"string\",\"null\"],\"format\":\"date\"}"
+
+#define PARTY_PARTNER_PROPS \
+    "\"properties\":{\"kind\":{\"enum\":[\"distributor\",\"indirect_reseller\"," \
+    "\"direct_bill\"]},\"name\":" PARTY_S ",\"country\":" PARTY_S ",\"region\":" PARTY_SN \
+    ",\"currency\":" PARTY_S ",\"pga_id\":" PARTY_SN ",\"pla_id\":" PARTY_SN \
+    ",\"pla_verified\":" PARTY_B ",\"csp_tenant_id\":" PARTY_SN \
+    ",\"csp_tenant_active\":" PARTY_B ",\"status\":{\"enum\":[\"active\",\"remediation\"," \
+    "\"suspended\",\"deauthorized\"]},\"onboarded_on\":" PARTY_DATE \
+    ",\"security_contact\":" PARTY_SN ",\"designations\":{\"type\":[\"array\",\"null\"]," \
+    "\"items\":" PARTY_S "},\"support_plan\":{\"enum\":[\"none\",\"other\",\"asfp\"," \
+    "\"psfp\",null]},\"ttm_revenue_usd\":" PARTY_SN \
+    ",\"alert_response_minutes\":{\"type\":[\"integer\",\"null\"]}," \
+    "\"reseller_months\":{\"type\":[\"integer\",\"null\"]}," \
+    "\"business_email\":{\"type\":[\"boolean\",\"null\"]}}"
+
+#define SCHEMA_PARTNER_NEW \
+    "{\"type\":\"object\",\"required\":[\"kind\",\"name\",\"country\",\"currency\"]," \
+    "\"additionalProperties\":false," PARTY_PARTNER_PROPS "}"
+
+#define SCHEMA_PARTNER_PATCH \
+    "{\"type\":\"object\",\"additionalProperties\":false," PARTY_PARTNER_PROPS "}"
+
+#define SCHEMA_PARTNER \
+    "{\"type\":\"object\",\"required\":[\"id\",\"kind\",\"name\",\"country\",\"region\"," \
+    "\"currency\",\"status\",\"mpa\",\"admin_users\"]," PARTY_PARTNER_PROPS "}"
+
+#define SCHEMA_PARTNERS \
+    "{\"type\":\"object\",\"required\":[\"partners\",\"more\"],\"properties\":{" \
+    "\"partners\":{\"type\":\"array\",\"items\":" SCHEMA_PARTNER "},\"more\":" PARTY_B "}}"
+
+#define SCHEMA_MPA \
+    "{\"type\":\"object\",\"required\":[\"accepted_on\",\"accepted_by\"]," \
+    "\"additionalProperties\":false,\"properties\":{\"accepted_on\":{\"type\":\"string\"," \
+    "\"format\":\"date\"},\"accepted_by\":" PARTY_S "}}"
+
+#define SCHEMA_COMPLIANCE \
+    "{\"type\":\"object\",\"required\":[\"partner_id\",\"overall\",\"requirements\"," \
+    "\"missing\",\"reassessment_month\",\"next_reassessment\",\"remediation_deadline\"]," \
+    "\"properties\":{\"overall\":{\"enum\":[\"met\",\"not_met\",\"unknown\"]}," \
+    "\"requirements\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":" \
+    "[\"id\",\"state\",\"detail\"]}},\"missing\":{\"type\":\"array\",\"items\":" PARTY_S \
+    "},\"next_reassessment\":" PARTY_DATE ",\"remediation_deadline\":" PARTY_DATE "}}"
+
+#define SCHEMA_REL_NEW \
+    "{\"type\":\"object\",\"required\":[\"distributor_id\",\"reseller_id\"]," \
+    "\"additionalProperties\":false,\"properties\":{\"distributor_id\":" PARTY_S \
+    ",\"reseller_id\":" PARTY_S "}}"
+
+#define SCHEMA_REL \
+    "{\"type\":\"object\",\"required\":[\"id\",\"distributor_id\",\"reseller_id\",\"region\"," \
+    "\"active\",\"started_at\",\"ended_at\"]}"
+
+#define SCHEMA_RELS \
+    "{\"type\":\"object\",\"required\":[\"relationships\",\"more\"],\"properties\":{" \
+    "\"relationships\":{\"type\":\"array\",\"items\":" SCHEMA_REL "},\"more\":" PARTY_B "}}"
+
+#define SCHEMA_EMPTY "{\"type\":\"object\",\"additionalProperties\":false}"
+
+#define PARTY_CUSTOMER_PROPS \
+    "\"properties\":{\"name\":" PARTY_S ",\"tenant_id\":" PARTY_SN ",\"domain\":" PARTY_SN \
+    ",\"country\":" PARTY_S ",\"market\":" PARTY_S ",\"billing_currency\":" PARTY_S \
+    ",\"partner_id\":" PARTY_S ",\"distributor_id\":" PARTY_SN ",\"reseller_id\":" PARTY_SN \
+    ",\"credit_limit\":" PARTY_SN ",\"contacts\":{\"type\":[\"array\",\"null\"],\"items\":" \
+    "{\"type\":\"object\",\"required\":[\"name\"],\"properties\":{\"name\":" PARTY_S \
+    ",\"email\":" PARTY_SN ",\"phone\":" PARTY_SN ",\"role\":" PARTY_SN "}}}," \
+    "\"portal_enabled\":" PARTY_B ",\"affiliated_pga_id\":" PARTY_SN \
+    ",\"csp_transacting_tenant\":" PARTY_B "}"
+
+#define SCHEMA_CUSTOMER_NEW \
+    "{\"type\":\"object\",\"required\":[\"name\",\"country\",\"billing_currency\"]," \
+    "\"additionalProperties\":false," PARTY_CUSTOMER_PROPS "}"
+
+#define SCHEMA_CUSTOMER_PATCH \
+    "{\"type\":\"object\",\"additionalProperties\":false," PARTY_CUSTOMER_PROPS "}"
+
+#define SCHEMA_CUSTOMER \
+    "{\"type\":\"object\",\"required\":[\"id\",\"name\",\"market\",\"region\"," \
+    "\"billing_currency\",\"partner_id\",\"mca\"]," PARTY_CUSTOMER_PROPS "}"
+
+#define SCHEMA_CUSTOMERS \
+    "{\"type\":\"object\",\"required\":[\"customers\",\"more\"],\"properties\":{" \
+    "\"customers\":{\"type\":\"array\",\"items\":" SCHEMA_CUSTOMER "},\"more\":" PARTY_B "}}"
+
+#define SCHEMA_MCA \
+    "{\"type\":\"object\",\"required\":[\"status\"],\"additionalProperties\":false," \
+    "\"properties\":{\"status\":{\"enum\":[\"accepted\",\"attested\"]},\"accepted_on\":" \
+    "{\"type\":\"string\",\"format\":\"date\"},\"signer_first_name\":" PARTY_S \
+    ",\"signer_last_name\":" PARTY_S ",\"signer_email\":" PARTY_S ",\"signer_phone\":" \
+    PARTY_S ",\"agreement_version\":" PARTY_S ",\"attested_by\":" PARTY_S "}}"
+
 static const struct api_route routes[] = {
     {"GET", "/healthz", api_h_healthz, API_ROLE_PUBLIC, 0, API_TENANCY_NONE, "getHealthz",
      "Liveness: the process is up and serving", NULL, SCHEMA_STATUS, NULL},
@@ -214,6 +310,52 @@ static const struct api_route routes[] = {
     {"POST", "/v1/recon/subscription-map", api_h_recon_map, API_ROLE_ADMIN, 0,
      API_TENANCY_GLOBAL, "mapReconSubscription",
      "Map Microsoft's SubscriptionId to a cspd subscription", SCHEMA_RECON_MAP, NULL, NULL},
+    /* ---- parties: partners, relationships, customers (api/h_party_*.c, docs/parties.md) */
+    {"POST", "/v1/partners", api_h_partners_create, API_ROLE_OPERATOR, 0, API_TENANCY_SCOPED,
+     "createPartner", "Add a partner (distributor, indirect reseller or direct-bill partner)",
+     SCHEMA_PARTNER_NEW, SCHEMA_PARTNER, NULL},
+    {"GET", "/v1/partners", api_h_partners_list, API_ROLE_STAFF, 0, API_TENANCY_SCOPED,
+     "listPartners", "Partners in the caller's scope (?kind, ?limit)", NULL, SCHEMA_PARTNERS,
+     NULL},
+    {"GET", "/v1/partners/{id}", api_h_partner_get, API_ROLE_STAFF, 0, API_TENANCY_SCOPED,
+     "getPartner", "A partner with its MPA, facts and admin users' MFA", NULL, SCHEMA_PARTNER,
+     NULL},
+    {"PATCH", "/v1/partners/{id}", api_h_partner_update, API_ROLE_ADMIN, 0, API_TENANCY_SCOPED,
+     "updatePartner", "Change a partner's record; only the fields given (audited)",
+     SCHEMA_PARTNER_PATCH, SCHEMA_PARTNER, NULL},
+    {"POST", "/v1/partners/{id}/mpa", api_h_partner_mpa, API_ROLE_ADMIN, 0, API_TENANCY_SCOPED,
+     "acceptPartnerMpa", "Record the partner's acceptance of the Microsoft Partner Agreement",
+     SCHEMA_MPA, SCHEMA_PARTNER, NULL},
+    {"GET", "/v1/partners/{id}/compliance", api_h_partner_compliance, API_ROLE_STAFF, 0,
+     API_TENANCY_SCOPED, "getPartnerCompliance",
+     "FY26 authorization requirements: met / not met / unknown, reassessment, remediation",
+     NULL, SCHEMA_COMPLIANCE, NULL},
+    {"POST", "/v1/relationships", api_h_relationships_create, API_ROLE_ADMIN, 0,
+     API_TENANCY_SCOPED, "createRelationship",
+     "Establish a distributor - indirect reseller relationship (same region, MPA accepted)",
+     SCHEMA_REL_NEW, SCHEMA_REL, NULL},
+    {"GET", "/v1/relationships", api_h_relationships_list, API_ROLE_STAFF, 0,
+     API_TENANCY_SCOPED, "listRelationships",
+     "Relationships in the caller's scope (?partner_id, ?active, ?limit)", NULL, SCHEMA_RELS,
+     NULL},
+    {"POST", "/v1/relationships/{id}/end", api_h_relationship_end, API_ROLE_ADMIN, 0,
+     API_TENANCY_SCOPED, "endRelationship", "End a relationship (kept as history)",
+     SCHEMA_EMPTY, SCHEMA_REL, NULL},
+    {"POST", "/v1/customers", api_h_customers_create, API_ROLE_SALES, 0, API_TENANCY_SCOPED,
+     "createCustomer", "Add a customer to a direct-bill partner's or a reseller's book",
+     SCHEMA_CUSTOMER_NEW, SCHEMA_CUSTOMER, NULL},
+    {"GET", "/v1/customers", api_h_customers_list, API_ROLE_READ, 0, API_TENANCY_SCOPED,
+     "listCustomers", "Customers in the caller's scope (?partner_id, ?limit)", NULL,
+     SCHEMA_CUSTOMERS, NULL},
+    {"GET", "/v1/customers/{id}", api_h_customer_get, API_ROLE_READ, 0, API_TENANCY_SCOPED,
+     "getCustomer", "A customer with its MCA status", NULL, SCHEMA_CUSTOMER, NULL},
+    {"PATCH", "/v1/customers/{id}", api_h_customer_update, API_ROLE_WRITE, 0,
+     API_TENANCY_SCOPED, "updateCustomer", "Change a customer; only the fields given (audited)",
+     SCHEMA_CUSTOMER_PATCH, SCHEMA_CUSTOMER, NULL},
+    {"POST", "/v1/customers/{id}/mca", api_h_customer_mca, API_ROLE_SALES, 0,
+     API_TENANCY_SCOPED, "recordCustomerMca",
+     "Record the customer's MCA acceptance, directly or attested by its partner",
+     SCHEMA_MCA, SCHEMA_CUSTOMER, NULL},
     {NULL, NULL, NULL, API_ROLE_PUBLIC, 0, API_TENANCY_NONE, NULL, NULL, NULL, NULL, NULL},
 };
 

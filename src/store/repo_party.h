@@ -1,6 +1,9 @@
 /*
  * store/repo_party.h — the parties of the CSP program in the store: partners, distributor ↔
- * reseller relationships, customers, and the audit rows their changes write.
+ * reseller relationships, customers.
+ *
+ * Audit rows are not written here: svc/party*.c writes them through svc/audit.h in the same
+ * transaction as the change.
  *
  * Tenancy (DESIGN.md): every function takes the caller's `const struct scope *` and the query
  * carries the scope's predicate from store/scope.c — reads see only rows in scope, UPDATEs
@@ -163,17 +166,5 @@ int repo_customer_update(struct db *db, const struct scope *s, const struct part
 int repo_customer_list(struct db *db, const struct scope *s, const struct party_filter *f,
                        int (*fn)(void *ctx, const struct party_customer *c), void *ctx,
                        bool *more, struct err *err);
-
-/* ---- audit (repo_party_audit.c) --------------------------------------------------------- */
-
-/*
- * Append one audit_log row for a change made under `s` at `at`: actor (the scope's user, else
- * "system"), scope (scope_describe), action ("customer.mca_record"), object, before/after JSON
- * (either may be NULL; borrowed) and the scope's request id. Call it inside the transaction of
- * the change, so both commit or neither does.
- */
-int repo_party_audit(struct db *db, const struct scope *s, instant_t at, const char *action,
-                     const char *object_type, const char *object_id, const json_t *before,
-                     const json_t *after, struct err *err);
 
 #endif

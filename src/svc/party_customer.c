@@ -132,8 +132,8 @@ int svc_customer_create(struct db *db, const struct scope *s, instant_t now, con
         check_market(&b, &c, true, true, err) < 0 || repo_customer_insert(db, s, &c, err) < 0 ||
         repo_customer_get(db, s, c.c.id, out, err) < 0)
         return party_fail(db);
-    return party_audit_commit(db, s, now, "customer.create", "customer", out->c.id, NULL,
-                              party_customer_to_json(out, now), err);
+    return party_audit_commit(db, s, "customer.create", "customer", out->c.id, NULL, out->c.id,
+                              NULL, party_customer_to_json(out, now), err);
 }
 
 /* Write `next` over `cur` and audit it as `action`. Ends the transaction. */
@@ -153,7 +153,7 @@ static int write_change(struct db *db, const struct scope *s, instant_t now, con
         json_decref(before);
         return party_fail(db);
     }
-    return party_audit_commit(db, s, now, action, "customer", out->c.id, before,
+    return party_audit_commit(db, s, action, "customer", out->c.id, NULL, out->c.id, before,
                               party_customer_to_json(out, now), err);
 }
 

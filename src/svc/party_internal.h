@@ -58,12 +58,15 @@ int party_load_named(struct db *db, const char *field, const char *id,
 /* Start the use case's transaction. */
 int party_begin(struct db *db, struct err *err);
 /*
- * Append the audit row, then commit; on any failure roll back. Steals `before` (NULL on a
- * create) and `after` (NULL only when rendering it ran out of memory: ERR_NOMEM).
+ * Append the audit row (svc/audit.h), then commit; on any failure roll back. The row is filed
+ * under the tenant `tenant_partner` or `tenant_customer` (the one the change concerns, so
+ * GET /v1/audit shows it to that tenant and to the partners that see it). Steals `before`
+ * (NULL on a create) and `after` (NULL only when rendering it ran out of memory: ERR_NOMEM).
  */
-int party_audit_commit(struct db *db, const struct scope *s, instant_t now, const char *action,
-                       const char *object_type, const char *object_id, json_t *before,
-                       json_t *after, struct err *err);
+int party_audit_commit(struct db *db, const struct scope *s, const char *action,
+                       const char *object_type, const char *object_id,
+                       const char *tenant_partner, const char *tenant_customer,
+                       json_t *before, json_t *after, struct err *err);
 /* Roll back and return -1 (for `return party_fail(db);` on any error path). */
 int party_fail(struct db *db);
 /* A program rule's error with its field renamed from `from` to `to` (the request's name). */

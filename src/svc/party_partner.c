@@ -30,8 +30,8 @@ int svc_partner_create(struct db *db, const struct scope *s, instant_t now, cons
         return -1;
     if (repo_partner_insert(db, s, &p, err) < 0 || repo_partner_get(db, s, p.p.id, out, err) < 0)
         return party_fail(db);
-    return party_audit_commit(db, s, now, "partner.create", "partner", out->p.id, NULL,
-                              party_partner_to_json(out), err);
+    return party_audit_commit(db, s, "partner.create", "partner", out->p.id, out->p.id, NULL,
+                              NULL, party_partner_to_json(out), err);
 }
 
 int svc_partner_get(struct db *db, const struct scope *s, const char *id,
@@ -77,7 +77,7 @@ static int write_change(struct db *db, const struct scope *s, instant_t now, con
         json_decref(before);
         return party_fail(db);
     }
-    return party_audit_commit(db, s, now, action, "partner", out->p.id, before,
+    return party_audit_commit(db, s, action, "partner", out->p.id, out->p.id, NULL, before,
                               party_partner_to_json(out), err);
 }
 

@@ -71,8 +71,9 @@ int svc_relationship_establish(struct db *db, const struct scope *s, instant_t n
     if (repo_relationship_insert(db, s, &rel, err) < 0 ||
         repo_relationship_get(db, s, rel.id, out, err) < 0)
         return party_fail(db);
-    return party_audit_commit(db, s, now, "relationship.establish", "relationship", out->id,
-                              NULL, party_relationship_to_json(out), err);
+    return party_audit_commit(db, s, "relationship.establish", "relationship", out->id,
+                              out->distributor_id, NULL, NULL,
+                              party_relationship_to_json(out), err);
 }
 
 int svc_relationship_end(struct db *db, const struct scope *s, instant_t now, const char *id,
@@ -100,6 +101,7 @@ int svc_relationship_end(struct db *db, const struct scope *s, instant_t now, co
         json_decref(before);
         return party_fail(db);
     }
-    return party_audit_commit(db, s, now, "relationship.end", "relationship", out->id, before,
+    return party_audit_commit(db, s, "relationship.end", "relationship", out->id,
+                              out->distributor_id, NULL, before,
                               party_relationship_to_json(out), err);
 }
