@@ -27,6 +27,7 @@
 #include "io/recon_read.h"
 #include "store/db.h"
 #include "svc/recon_svc.h"
+#include "svc/sub_svc.h"
 
 #define FIX "tests/fixtures/recon/"
 #define NOW ((instant_t)1627776000) /* 2021-08-01T00:00:00Z */
@@ -264,6 +265,103 @@ static void test_roundtrip_zero_differences(void **state)
     assert_true(res.row.total_ok);
     snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM recon_lines WHERE difference <> '0'");
     assert_int_equal(count(db, sql), 0);
+    unlink(path);
+    db_close(db);
+}
+
+/*
+ * The same proof with lines the engine itself computed: orders, seat increases and decreases
+ * inside the window, a cancellation, a monthly term renewing and an annual term's monthly
+ * cycle charges through the daily cycle (svc/sub_svc.h), over six months.
+ */
+static instant_t at(int y, int m, int d, int h)
+{
+    struct date day = {y, m, d};
+
+    return instant_from_date(day) + h * 3600;
+}
+
+static void add_price(struct svc_ctx *ctx, const char *sku, enum term t, enum billing b,
+                      const char *price)
+{
+    struct price_point p;
+    struct err err;
+
+    memset(&p, 0, sizeof(p));
+    snprintf(p.sku, sizeof(p.sku), "%s", sku);
+    snprintf(p.market, sizeof(p.market), "DE");
+    snprintf(p.currency, sizeof(p.currency), "EUR");
+    p.term = t;
+    p.billing = b;
+    assert_int_equal(dec_parse_cstr(price, &p.unit_price, &err), 0);
+    p.effective_from = (struct date){2020, 1, 1};
+    if (catalog_svc_add_price(ctx, &p, "Test product", "test", &err))
+        fail_msg("price: %s", err.msg);
+}
+
+static void test_engine_roundtrip(void **state)
+{
+    struct db *db = open_db();
+    struct svc_ctx ctx = {db, "tester", NULL};
+    struct recon_import_result res;
+    struct day_stats stats;
+    struct err err;
+    char s1[ID_MAXLEN], s2[ID_MAXLEN], s3[ID_MAXLEN], s4[ID_MAXLEN];
+    char path[] = "/tmp/cspd-recon-engine-XXXXXX";
+    int fd = mkstemp(path);
+    FILE *out = fdopen(fd, "wb");
+    long lines = 0;
+    struct sub_order_req o = {.customer_id = "cus_engine", .quantity = 10, .auto_renew = true};
+
+    (void)state;
+    exec(db, "INSERT INTO partners (id, kind, name, partner_id, country, currency,"
+             " mpa_accepted_at, status, created_at) VALUES ('prt_e', 'direct', 'E', '6034453',"
+             " 'DE', 'EUR', 0, 'active', 0);"
+             "INSERT INTO customers (id, owner_partner_id, name, country, market,"
+             " billing_currency, mca_status, created_at) VALUES ('cus_engine', 'prt_e',"
+             " 'Engine customer', 'DE', 'DE', 'EUR', 'accepted', 0)");
+    add_price(&ctx, "CFQ7TTC0LF8R:0001", TERM_P1Y, BILLING_MONTHLY, "10.08");
+    add_price(&ctx, "CFQ7TTC0LF8R:0001", TERM_P1M, BILLING_MONTHLY, "12.1");
+    add_price(&ctx, "CFQ7TTC0LH18:0001", TERM_P1Y, BILLING_ANNUAL, "120.96");
+    err_clear(&err);
+    o.sku = "CFQ7TTC0LF8R:0001";
+    o.term = TERM_P1Y;
+    o.billing = BILLING_MONTHLY;
+    o.name = "annual-monthly";
+    if (sub_order(&ctx, &o, at(2026, 1, 18, 9), s1, &err))
+        fail_msg("order: %s", err.msg);
+    /* +2 seats two days later (28 of 31 days), then down to 8 the same day (Part A 2, 5) */
+    assert_int_equal(sub_change_quantity(&ctx, s1, 12, at(2026, 1, 20, 10), &err), 0);
+    assert_int_equal(sub_change_quantity(&ctx, s1, 8, at(2026, 1, 20, 11), &err), 0);
+    o.term = TERM_P1M;
+    o.name = "monthly";
+    o.quantity = 3;
+    assert_int_equal(sub_order(&ctx, &o, at(2026, 1, 31, 12), s2, &err), 0);
+    o.name = "cancelled";
+    assert_int_equal(sub_order(&ctx, &o, at(2026, 2, 10, 8), s3, &err), 0);
+    assert_int_equal(sub_cancel(&ctx, s3, at(2026, 2, 13, 8), &err), 0);
+    o.sku = "CFQ7TTC0LH18:0001";
+    o.term = TERM_P1Y;
+    o.billing = BILLING_ANNUAL;
+    o.name = "annual-upfront";
+    o.quantity = 25;
+    assert_int_equal(sub_order(&ctx, &o, at(2026, 3, 5, 8), s4, &err), 0);
+    assert_int_equal(sub_change_quantity(&ctx, s4, 30, at(2026, 3, 9, 8), &err), 0);
+    memset(&stats, 0, sizeof(stats));
+    if (day_run(&ctx, at(2026, 6, 30, 0), &stats, &err))
+        fail_msg("day: %s", err.msg);
+    assert_true(count(db, "SELECT COUNT(*) FROM charges") > 15);
+
+    assert_int_equal(recon_write_charges(db, (struct date){2026, 1, 1},
+                                         (struct date){2026, 6, 30}, "G000777001", out, &lines,
+                                         &err), 0);
+    fclose(out);
+    assert_int_equal(lines, count(db, "SELECT COUNT(*) FROM charges"));
+    if (import_file(db, path, &res, &err))
+        fail_msg("import: %s", err.msg);
+    assert_int_equal(res.row.line_count, lines);
+    assert_int_equal(res.row.matched, lines);
+    assert_int_equal(res.row.amount_differs + res.row.only_microsoft + res.row.only_cspd, 0);
     unlink(path);
     db_close(db);
 }
@@ -541,6 +639,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_roundtrip_zero_differences),
+        cmocka_unit_test(test_engine_roundtrip),
         cmocka_unit_test(test_fixture_differences),
         cmocka_unit_test(test_idempotent),
         cmocka_unit_test(test_malformed),
