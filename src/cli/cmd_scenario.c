@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/log.h"
 #include "io/scenario.h"
 
 enum { FILE_OK = 0, FILE_MISMATCH = 1, FILE_INVALID = 2, FILE_ENGINE = 3 };
@@ -101,6 +102,9 @@ int cmd_scenario(int argc, char **argv)
         cli_usage("scenario", stderr);
         return 2;
     }
+    /* the engine's operator warnings (a dead end at renewal, ...) are part of what a
+     * scenario checks through its lines and states, not news for this terminal */
+    log_set_level(LOG_ERROR);
     for (int i = optind; i < argc; i++) {
         int rc = run_file(&store, argv[i], print);
 

@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "core/log.h"
 #include "domain/program/program.h"
 #include "store/repo_charge.h"
 #include "store/repo_stmt.h"
@@ -108,6 +109,10 @@ int sub_write_event(struct sub_session *ss, struct sub_work *w, const struct lc_
             return -1;
     }
     count(ss->stats, ev, n);
+    /* Part A 15 "dead ends": no price at renewal or for EST; the partner must hear of it */
+    if (ev->kind == EV_EXPIRED && ev->reason == EXPIRY_NO_PRICE)
+        log_kv(LOG_WARN, "subscription expired: no price at its term end", "sub", w->row.id,
+               "sku", before.sku, NULL);
     return 0;
 }
 
