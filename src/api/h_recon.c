@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/auth.h"
 #include "api/router.h"
 #include "domain/recon/recon.h"
 #include "svc/recon_svc.h"
@@ -58,10 +59,17 @@ static long long query_count_or_reply(struct api_req *req, struct api_resp *resp
     return v;
 }
 
-static const char *actor(const struct api_req *req)
+/* The signed-in caller's user or token id for the audit log ("api" when there is none). */
+static const char *actor(const struct api_req *req, char buf[ID_MAXLEN])
 {
-    (void)req;
-    return "api"; /* the signed-in principal once the auth layer hands it to handlers */
+    struct scope sc;
+    struct err err;
+
+    if (api_req_scope(req, &sc, &err) == 0 && sc.user_id[0]) {
+        snprintf(buf, ID_MAXLEN, "%s", sc.user_id);
+        return buf;
+    }
+    return "api";
 }
 
 static json_t *dec_json(struct dec d)
@@ -133,7 +141,8 @@ void api_h_recon_import(struct api_req *req, struct api_resp *resp)
                                          NULL};
     struct recon_import_opts o = {0};
     struct recon_import_result res;
-    struct recon_ctx ctx = {NULL, actor(req), req->request_id};
+    char who[ID_MAXLEN];
+    struct recon_ctx ctx = {NULL, actor(req, who), req->request_id};
     json_t *content, *name, *ps, *pe, *body;
     struct err err;
     FILE *f;
@@ -355,7 +364,8 @@ void api_h_recon_resolve(struct api_req *req, struct api_resp *resp)
 {
     static const char *const fields[] = {"action", "note", NULL};
     const char *id = api_req_param(req, "id"), *seq_s = api_req_param(req, "seq");
-    struct recon_ctx ctx = {NULL, actor(req), req->request_id};
+    char who[ID_MAXLEN];
+    struct recon_ctx ctx = {NULL, actor(req, who), req->request_id};
     enum recon_resolution how;
     struct recon_line_row l;
     const char *action, *note = NULL;
@@ -400,7 +410,8 @@ void api_h_recon_resolve(struct api_req *req, struct api_resp *resp)
 void api_h_recon_map(struct api_req *req, struct api_resp *resp)
 {
     static const char *const fields[] = {"microsoft_subscription_id", "subscription_id", NULL};
-    struct recon_ctx ctx = {NULL, actor(req), req->request_id};
+    char who[ID_MAXLEN];
+    struct recon_ctx ctx = {NULL, actor(req, who), req->request_id};
     const char *ms, *sub;
     struct err err;
     int rc;
