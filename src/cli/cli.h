@@ -11,6 +11,7 @@
 
 #include <stdio.h>
 
+#include "core/date.h"
 #include "core/err.h"
 
 typedef int (*cmd_fn)(int argc, char **argv);
@@ -49,5 +50,36 @@ int cmd_recon(int argc, char **argv);
 /* `cspd import recon FILE ...` (cmd_import.c hands argv from "recon" on). */
 int cmd_recon_import(int argc, char **argv);
 int cmd_users(int argc, char **argv);
+int cmd_partners(int argc, char **argv);
+int cmd_customers(int argc, char **argv);
+
+/*
+ * Shared by `cspd partners` and `cspd customers` (cmd_partners.c): flags become the JSON
+ * document the API takes, so both edges validate alike. A flag's type: 's' string, 't' a
+ * switch that sets true, 'c' a switch that sets the string `value`, 'i' a whole number, 'l' a
+ * comma-separated list.
+ */
+struct cli_party_flag {
+    const char *flag;    /* "pla-id" */
+    const char *key;     /* "pla_id" */
+    char type;
+    const char *value;   /* 'c' only */
+};
+struct cli_party_common {
+    const char *db;      /* --db */
+    const char *date;    /* --date YYYY-MM-DD: the day taken as now */
+};
+struct json_t;
+struct db;
+/* Parse argv[2..]: flags into a new *body, --db/--date into *common, up to `npos` positional
+ * arguments into pos[] (NULL when absent). 0, or the exit status of a usage error. */
+int cli_party_args(const char *cmd, int argc, char **argv, const struct cli_party_flag *flags,
+                   struct json_t **body, struct cli_party_common *common, const char **pos,
+                   int npos);
+/* Open and migrate the database; *now is the real clock, or --date's day at 00:00Z. */
+int cli_party_open(const struct cli_party_common *common, struct db **db, instant_t *now,
+                   struct err *err);
+/* Print a JSON value indented on stdout; steals it. */
+void cli_party_print_json(struct json_t *j);
 
 #endif

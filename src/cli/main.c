@@ -108,6 +108,44 @@ static const struct cli_command commands[] = {
      "        --at     the instant to use as now (default: the real clock)\n"
      "show    print an invoice as JSON (default), CSV or PDF (--out FILE for PDF)\n"
      "credit  issue a credit note cancelling a finalized invoice; prints its id\n"},
+    {"partners", cmd_partners, "partners, relationships and their FY26 compliance report",
+     "usage: cspd partners list [--kind KIND] [--db PATH]\n"
+     "       cspd partners show ID [--db PATH]\n"
+     "       cspd partners create --kind KIND --name NAME --country CC --currency CUR\n"
+     "                            [FACTS] [--mpa-accepted-on DATE --mpa-accepted-by WHO]\n"
+     "       cspd partners relate --distributor ID --reseller ID [--db PATH]\n"
+     "       cspd partners check [ID] [--date YYYY-MM-DD] [--db PATH]\n"
+     "\n"
+     "list    one line per partner: id, kind, name, country, region, status, MPA\n"
+     "show    the partner as JSON (the API's document)\n"
+     "create  add a partner; KIND is distributor, indirect_reseller or direct_bill.\n"
+     "        FACTS: --region R --pga-id N --pla-id N --pla-verified --csp-tenant-id GUID\n"
+     "        --csp-tenant-active --status S --onboarded-on DATE --security-contact EMAIL\n"
+     "        --designations A,B --support-plan none|other|asfp|psfp --ttm-revenue-usd AMOUNT\n"
+     "        --alert-response-minutes N --reseller-months N --business-email\n"
+     "relate  establish a distributor - indirect reseller relationship (same region, MPA)\n"
+     "check   the FY26 authorization report of one partner, or of all: each requirement\n"
+     "        met / not met / unknown, what is missing, the reassessment month and the\n"
+     "        30-day remediation deadline; --date takes that day as today\n"
+     "Rule refusals print their reason code, e.g. (region_mismatch: reseller_id).\n"},
+    {"customers", cmd_customers, "customers and their Microsoft Customer Agreement",
+     "usage: cspd customers list [--partner ID] [--db PATH]\n"
+     "       cspd customers show ID [--db PATH]\n"
+     "       cspd customers create --name NAME --country CC --currency CUR\n"
+     "                             (--partner ID | --distributor ID --reseller ID)\n"
+     "                             [--market CC] [--tenant-id GUID] [--domain NAME]\n"
+     "                             [--credit-limit AMOUNT] [--portal] [--db PATH]\n"
+     "       cspd customers mca ID (--accepted | --attested) [--on DATE]\n"
+     "                             [--first-name F --last-name L --email E --phone P]\n"
+     "                             [--version V] [--attested-by ID] [--db PATH]\n"
+     "\n"
+     "list    one line per customer: id, name, market, currency, partner, reseller, MCA\n"
+     "show    the customer as JSON, with whether its MCA is valid today\n"
+     "create  add a customer to a direct-bill partner's book (--partner) or to a\n"
+     "        distributor's through a reseller (--distributor and --reseller); --country is\n"
+     "        the organisation's, --market the tenant's country (default: --country)\n"
+     "mca     record the MCA: accepted by the customer, or attested by its distributor or\n"
+     "        direct-bill partner (signer's names, e-mail, phone and the date required)\n"},
     {"version", cmd_version, "print the version", "usage: cspd version\n"},
     {NULL, NULL, NULL, NULL},
 };
