@@ -222,17 +222,11 @@ const struct price_point *catalog_price_at(const struct catalog *c, const char *
     const struct price_point *p = NULL;
 
     plan_range(c, sku, t, b, &lo, &hi);
-    if (currency && currency[0]) {
-        /* A plan listed in the billing currency is priced in it (nce-rules §10). */
-        for (size_t i = lo; i < hi; i++) {
-            const struct price_point *q = &c->prices[i];
-
-            if (plan_key_cmp(q, sku, t, b) == 0 && market_ok(c, q) &&
-                strcmp(q->currency, currency) == 0)
-                return price_at_in(c, lo, hi, sku, t, b, currency, day);
-        }
-    }
-    p = price_at_in(c, lo, hi, sku, t, b, NULL, day);
+    /* A plan priced in the billing currency that day is billed in it (nce-rules §10). */
+    if (currency && currency[0])
+        p = price_at_in(c, lo, hi, sku, t, b, currency, day);
+    if (!p)
+        p = price_at_in(c, lo, hi, sku, t, b, NULL, day);
     return p;
 }
 

@@ -88,8 +88,8 @@ void catalog_view_market(const struct catalog *c, const char *market, struct cat
 
 /*
  * The price of the plan in effect on `day` (nce-rules Part A 9): the row with the latest
- * effective_from <= day (and no effective_to before it), preferring rows in `currency` (the
- * partner's billing currency) when the plan has any; NULL when none is in effect.
+ * effective_from <= day (and no effective_to before it) in `currency` (the partner's billing
+ * currency), else in any currency; NULL when none is in effect.
  */
 const struct price_point *catalog_price_at(const struct catalog *c, const char *sku,
                                            enum term t, enum billing b, const char *currency,
