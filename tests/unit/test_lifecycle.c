@@ -502,7 +502,8 @@ static void test_svc_day_idempotent_and_fold(void **state)
     assert_int_equal(db_migrate(db, &e), 0);
     ctx.db = db;
     assert_int_equal(exec_sql(db, "INSERT INTO partners (id, kind, name, country, currency,"
-                                  " created_at) VALUES ('prt_test', 'direct', 'P', 'US', 'USD', 0)"),
+                                  " created_at) VALUES ('prt_test', 'direct', 'P', 'US', 'USD',"
+                                  " 0)"),
                      0);
     assert_int_equal(exec_sql(db, "INSERT INTO customers (id, owner_partner_id, name, country,"
                                   " market, billing_currency, mca_status, created_at) VALUES"
