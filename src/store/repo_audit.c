@@ -91,7 +91,8 @@ int repo_audit_list(struct db *db, const struct scope *scope, const struct audit
              "SELECT a.id, a.at, a.actor, a.scope, a.action, a.object_type, a.object_id,"
              " a.before, a.after, a.request_id, a.partner_id, a.customer_id FROM audit_log a"
              " WHERE %s%s%s%s ORDER BY a.id DESC LIMIT ?", pred.sql,
-             f->before_id > 0 ? " AND a.id < ?" : "", f->object_type ? " AND a.object_type = ?" : "",
+             f->before_id > 0 ? " AND a.id < ?" : "",
+             f->object_type ? " AND a.object_type = ?" : "",
              f->object_id ? " AND a.object_id = ?" : "");
     if (db_prepare(db, sql, &st, err) < 0)
         return -1;

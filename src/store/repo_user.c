@@ -271,6 +271,9 @@ int repo_scope_sees(struct db *db, const struct scope *scope, const char *id, bo
     } else if (id_has_kind(id, "tok")) {
         table = "api_tokens";
         rc = ru_pred_tokens(scope, "x", &pred, err);
+    } else if (id_has_kind(id, "rel")) {
+        table = "relationships";
+        rc = scope_pred_relationships(scope, "x", &pred, err);
     } else {
         return 0;
     }

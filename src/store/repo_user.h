@@ -74,7 +74,7 @@ int repo_user_update_auth(struct db *db, const struct user *u, struct err *err);
 
 /*
  * Does `scope` see the object `id`? The kind comes from the id's prefix: prt_, cus_, usr_,
- * tok_. Unknown kinds are not seen. Lets the API answer 403 rather than 404 when a caller
+ * tok_, rel_. Unknown kinds are not seen. Lets the API answer 403 rather than 404 when a caller
  * may see an object but its role may not act on it.
  */
 int repo_scope_sees(struct db *db, const struct scope *scope, const char *id, bool *out,
