@@ -461,6 +461,8 @@ static int parse_expect(const json_t *ex, struct scenario *sc, struct err *err)
     if (!json_is_object(ex))
         return bad(err, &w, NULL, "must be an object");
     sc->has_expect = true;
+    sc->has_charges = json_object_get(ex, "charges") != NULL;
+    sc->has_refusals = json_object_get(ex, "refusals") != NULL;
     if (get_array(ex, "charges", false, &arr, &w, err) < 0)
         return -1;
     sc->charges = alloc_n(json_array_size(arr), sizeof(*sc->charges), err);

@@ -122,6 +122,7 @@ struct scenario {
     struct scenario_step *steps;
     size_t nsteps;
     bool has_expect;
+    bool has_charges, has_refusals; /* the expect block gives the list (absent: not compared) */
     struct expect_charge *charges;
     size_t ncharges;
     struct expect_refusal *refusals;

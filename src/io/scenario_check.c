@@ -394,8 +394,9 @@ static int check_states(const struct scenario *sc, const struct scenario_result 
 
 int scenario_check(const struct scenario *sc, const struct scenario_result *res, FILE *out)
 {
-    int a = check_charges(sc, res, out);
-    int b = check_refusals(sc, res, out);
+    /* a list the expect block does not give is not compared; an empty one is */
+    int a = sc->has_charges ? check_charges(sc, res, out) : 0;
+    int b = sc->has_refusals ? check_refusals(sc, res, out) : 0;
     int c = check_states(sc, res, out);
 
     return a || b || c;
