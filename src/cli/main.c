@@ -39,10 +39,22 @@ static const struct cli_command commands[] = {
      "\n"
      "Run the daily cycle for every subscription up to 00:00 UTC of DATE (default: today).\n"
      "Running it twice for the same day changes nothing the second time.\n"},
-    {"demo", cmd_demo, "seed demo data",
-     "usage: cspd demo seed [--db PATH]\n"
+    {"demo", cmd_demo, "seed a synthetic book of business; write its Microsoft files",
+     "usage: cspd demo seed [--db PATH] [--partners N] [--customers N] [--subscriptions N]\n"
+     "                      [--months N] [--seed S] [--start YYYY-MM-DD]\n"
+     "       cspd demo files [--db PATH] --out DIR [--seed S]\n"
+     "       cspd demo clock [--db PATH]\n"
      "\n"
-     "Create demo partners, customers and subscriptions by driving the real engine forward.\n"},
+     "seed   a deterministic book (same seed, same bytes) made by driving the real engine\n"
+     "       forward in time: price list import, partners, customers and MCAs, orders, seat\n"
+     "       changes, upgrades, cancels, scheduled renewals, EST, the daily cycle for every\n"
+     "       day and the billing close of every month. Without size flags: the small\n"
+     "       `make run` demo (6 partners, 20 customers, 80 orders, 12 months from\n"
+     "       2025-11-01) with login users, printed at the end. An already seeded database\n"
+     "       is left as it is. See docs/demo.md.\n"
+     "files  the seeded book's price list and monthly invoice reconciliation files\n"
+     "       (Microsoft's formats) in DIR\n"
+     "clock  the demo's end instant, for cspd serve --clock\n"},
     {"import", cmd_import, "import a Microsoft file (price list, recon) into the store",
      "usage: cspd import pricelist FILE [--db PATH] [--month YYYY-MM]\n"
      "       cspd import recon FILE ...   (the same as 'cspd recon import', see its --help)\n"
