@@ -122,11 +122,16 @@ run: all
 	@mkdir -p var
 	./cspd db migrate --db var/cspd.db
 	./cspd demo seed --db var/cspd.db
-	./cspd serve --db var/cspd.db --listen 127.0.0.1:8080
+	./cspd serve --db var/cspd.db --listen 127.0.0.1:8080 \
+	    --clock "$$(./cspd demo clock --db var/cspd.db)"
 
+# Benchmarks (bench/README in docs/bench.md): their own dependencies (scripts/bootstrap-bench:
+# sqlite3, pandas, nginx, wrk), never part of check. BENCH_SCALE=0.01 for a quick run.
 bench: bootstrap
+	@scripts/bootstrap-bench
 	@$(MAKE) --no-print-directory cspd $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
+	@CSPD_BIN=$(abspath $(BIN)) bench/run.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
