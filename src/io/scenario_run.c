@@ -302,6 +302,16 @@ static int collect(struct run *r, struct err *err)
         res->states[i].s = row.s;
         res->nstates++;
     }
+    /* self-check: every state is the fold of its events, every line its event's bill */
+    for (size_t i = 0; i < r->nnames; i++) {
+        struct sub_verify v;
+
+        if (sub_verify(&r->ctx, r->names[i].id, &v, err) < 0)
+            return -1;
+        if (v.diffs)
+            return err_set(err, ERR_INTERNAL, "", "engine self-check failed for %s: %s",
+                           r->names[i].name, v.first);
+    }
     return 0;
 }
 

@@ -83,6 +83,21 @@ struct day_stats {
 int day_run(const struct svc_ctx *ctx, instant_t until, struct day_stats *stats,
             struct err *err);
 
+/*
+ * Recompute a subscription from its event log (charges-verify): fold the events from nothing,
+ * bill each from (state before, event, state after) with the exchange rates now stored, and
+ * compare with the stored state and charge lines. Read-only. `diffs` counts disagreements;
+ * the first is described in `first` (may be NULL).
+ */
+struct sub_verify {
+    size_t events;
+    size_t lines;      /* recomputed */
+    size_t diffs;
+    char first[256];
+};
+int sub_verify(const struct svc_ctx *ctx, const char *sub_id, struct sub_verify *out,
+               struct err *err);
+
 /* Catalogue upkeep used by importers, the API and the scenario runner (one transaction each). */
 int catalog_svc_add_price(const struct svc_ctx *ctx, const struct price_point *p,
                           const char *product, const char *source, struct err *err);

@@ -544,6 +544,20 @@ static void test_svc_day_idempotent_and_fold(void **state)
     assert_true(dec_cmp(rp.s.unit_price, row.s.unit_price) == 0);
     assert_int_equal(rp.s.lots.n, row.s.lots.n);
     assert_true(rp.s.window_deadline == row.s.window_deadline);
+
+    /* charges-verify agrees with the store, and notices a line changed behind its back */
+    {
+        struct sub_verify v;
+
+        assert_int_equal(sub_verify(&ctx, id, &v, &e), 0);
+        assert_int_equal((int)v.diffs, 0);
+        assert_int_equal((int)v.lines, 15);
+        assert_int_equal(exec_sql(db, "UPDATE charges SET subtotal = '37.81'"
+                                      " WHERE charge_type = 'renew'"), 0);
+        assert_int_equal(sub_verify(&ctx, id, &v, &e), 0);
+        assert_int_equal((int)v.diffs, 1);
+        assert_non_null(strstr(v.first, "differs from its recomputation"));
+    }
     db_close(db);
 }
 
