@@ -68,5 +68,5 @@ json_t *h_party_list(const char *name, json_t *items, bool more)
 {
     if (!items)
         return NULL;
-    return json_pack("{s:o, s:b}", name, items, more);
+    return json_pack("{s:o, s:b}", name, items, "more", more);
 }

@@ -4,7 +4,9 @@
  *
  * The audit row goes through svc/audit.h (the installation's one audit writer), stamped with
  * the real clock like every other API change, filed under the tenant the change concerns so
- * GET /v1/audit shows it there. Roles are decided here, scope is not: the store's predicates (store/scope.c) already keep a
+ * GET /v1/audit shows it there.
+ *
+ * Roles are decided here, scope is not: the store's predicates (store/scope.c) already keep a
  * caller to its own rows, so these checks only say which of a tenant's users may write
  * (party.h lists them). Installation scope (CLI, jobs, the operator) may do everything.
  */
