@@ -459,6 +459,18 @@ static void test_customer_refusals_mapped_and_rolled_back(void **state)
     assert_string_equal(out.reseller_id, f->r);
     assert_string_equal(out.c.tenant_id, "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee");
     assert_int_equal(audit_rows(f), audits + 1);
+    {
+        /* filed under the customer, so its partners and the customer see it in /v1/audit */
+        char tenant[128];
+
+        text_of(f->db, "SELECT coalesce(customer_id, '-') || ' ' || coalesce(partner_id, '-')"
+                " FROM audit_log WHERE action = 'customer.create' AND object_id = ?", out.c.id,
+                tenant, sizeof(tenant));
+        assert_true(strncmp(tenant, out.c.id, strlen(out.c.id)) == 0);
+        text_of(f->db, "SELECT partner_id FROM audit_log WHERE action ="
+                " 'relationship.establish'", NULL, tenant, sizeof(tenant));
+        assert_string_equal(tenant, f->d);
+    }
 }
 
 static void test_customer_seller_without_mpa(void **state)
