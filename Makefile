@@ -130,8 +130,7 @@ run: all
 bench: bootstrap
 	@scripts/bootstrap-bench
 	@$(MAKE) --no-print-directory cspd $(BENCH_BIN)
-	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
-	@CSPD_BIN=$(abspath $(BIN)) bench/run.sh
+	@CSPD_BIN=$(abspath $(BIN)) CSPD_BENCH_BIN=$(abspath $(BUILD)/bench) bench/run.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
