@@ -41,7 +41,9 @@
 typedef void (*pricelist_progress_fn)(void *ctx, long rows, long line);
 
 struct pricelist_import_opts {
-    const char *path;         /* the CSV file */
+    const char *path;         /* the CSV file; with `stream`, only its name (messages, log) */
+    FILE *stream;             /* read this seekable stream instead of opening path (the API's
+                                 upload through fmemopen); not closed; may be NULL */
     const char *month;        /* "YYYY-MM" the list is for, or NULL */
     instant_t now;            /* recorded as the import's time */
     pricelist_progress_fn progress; /* may be NULL */
@@ -54,6 +56,7 @@ struct pricelist_import_result {
     bool already;             /* this file was imported before; nothing changed */
     char hash[PRICELIST_HASH_HEX];
     struct pricelist_import_info info; /* this import, or the earlier one when `already` */
+    long alerts;              /* alert.price_increase outbox rows written (pricelist_alert) */
 };
 
 /*
@@ -62,6 +65,21 @@ struct pricelist_import_result {
  */
 int pricelist_import(struct db *db, const struct pricelist_import_opts *o,
                      struct pricelist_import_result *res, struct err *err);
+
+/* ---- price increase alert (pricelist_alert.c) ------------------------------------------- */
+
+#define PRICELIST_ALERT_DAYS 60
+#define PRICELIST_ALERT_TOPIC "alert.price_increase"
+
+/*
+ * For every price point import `import_id` wrote that raises the price of the row it replaces
+ * (same plan, earlier start), one outbox row (PRICELIST_ALERT_TOPIC, JSON) per active
+ * auto-renewing subscription of that plan, market and currency that renews on a day in
+ * [today, today + PRICELIST_ALERT_DAYS] (the day after its term_end) on which the new price is
+ * in effect. Runs in the caller's transaction (pricelist_import calls it before committing).
+ */
+int pricelist_alert_increases(struct db *db, int64_t import_id, struct date today,
+                              instant_t now, long *alerts, struct err *err);
 
 /* ---- diff ---------------------------------------------------------------------------------- */
 
@@ -126,6 +144,12 @@ const char *pricelist_change_name(enum pricelist_change_kind k); /* "new", "reti
  * (docs/catalog.md lists the columns). Text: grouped by market and currency, with a summary.
  */
 int pricelist_diff_write_csv(const struct pricelist_diff *d, FILE *out, struct err *err);
+/*
+ * XLSX (libxlsxwriter, pricelist_xlsx.c): one sheet "changes" with the CSV's columns, prices
+ * as numbers, and a "summary" sheet with the counts. libxlsxwriter writes to a file name.
+ */
+int pricelist_diff_write_xlsx(const struct pricelist_diff *d, const char *path,
+                              struct err *err);
 int pricelist_diff_write_text(const struct pricelist_diff *d, const char *label_a,
                               const char *label_b, FILE *out, struct err *err);
 

@@ -208,7 +208,7 @@ int pricelist_import(struct db *db, const struct pricelist_import_opts *o,
         return -1;
     if (sodium_init() < 0)
         return err_set(err, ERR_INTERNAL, "", "libsodium failed to initialise");
-    f = fopen(o->path, "rb");
+    f = o->stream ? o->stream : fopen(o->path, "rb");
     if (!f)
         return err_set(err, ERR_IO, "file", "cannot open %s: %s", o->path, strerror(errno));
     if (hash_file(f, o->path, res->hash, err))
@@ -237,12 +237,15 @@ int pricelist_import(struct db *db, const struct pricelist_import_opts *o,
                 o->path);
         goto out;
     }
-    if (repo_pricelist_finish_import(db, &res->info, err) || audit_import(db, o, res, err) ||
+    if (pricelist_alert_increases(db, res->info.id, instant_date(o->now), o->now,
+                                  &res->alerts, err) ||
+        repo_pricelist_finish_import(db, &res->info, err) || audit_import(db, o, res, err) ||
         db_commit(db, err))
         goto out;
     rc = 0;
 out:
     db_rollback(db); /* a no-op after commit */
-    fclose(f);
+    if (!o->stream)
+        fclose(f);
     return rc;
 }
