@@ -460,7 +460,7 @@ int repo_invoice_each(struct db *db, const struct scope *sc, const struct invoic
                       struct err *err)
 {
     char sql[2048];
-    const char *vals[5];
+    const char *vals[7];
     struct db_stmt *st = NULL;
     int np, nv = 0, rc = -1, step;
     const char *pred = scope_pred(sc, &np);
@@ -478,6 +478,9 @@ int repo_invoice_each(struct db *db, const struct scope *sc, const struct invoic
     ADD_FILTER(f ? f->issuer_id : NULL, " AND i.issuer_partner_id = ?")
     ADD_FILTER(f ? f->from_period : NULL, " AND i.period >= ?")
     ADD_FILTER(f ? f->to_period : NULL, " AND i.period <= ?")
+    ADD_FILTER(f ? f->customer_id : NULL, " AND (i.customer_id = ? OR i.reseller_id = ?)")
+    if (f && f->customer_id)
+        vals[nv++] = f->customer_id;
 #undef ADD_FILTER
     snprintf(sql + len, sizeof(sql) - len,
              " ORDER BY i.period DESC, i.issuer_partner_id, i.kind DESC, i.number, i.id");
@@ -540,16 +543,30 @@ out:
     return rc;
 }
 
-int repo_invoice_issuers(struct db *db, char (*ids)[ID_MAXLEN], size_t max, size_t *n,
-                         struct err *err)
+int repo_invoice_issuers(struct db *db, const struct scope *sc, char (*ids)[ID_MAXLEN],
+                         size_t max, size_t *n, struct err *err)
 {
+    struct scope all;
+    struct scope_pred pred;
     struct db_stmt *st = NULL;
+    char sql[640];
     int step;
 
     *n = 0;
-    if (db_prepare(db, "SELECT id FROM partners ORDER BY CASE kind WHEN 'reseller' THEN 1"
-                       " ELSE 0 END, id", &st, err) < 0)
+    if (!sc) {
+        scope_init_installation(&all);
+        sc = &all;
+    }
+    if (scope_pred_partners(sc, "p", &pred, err) < 0)
         return -1;
+    snprintf(sql, sizeof(sql), "SELECT p.id FROM partners p WHERE %s ORDER BY CASE p.kind"
+             " WHEN 'reseller' THEN 1 ELSE 0 END, p.id", pred.sql);
+    if (db_prepare(db, sql, &st, err) < 0)
+        return -1;
+    if (scope_pred_bind(st, 1, &pred, NULL, err) < 0) {
+        db_finalize(st);
+        return -1;
+    }
     while ((step = db_step(st, err)) == DB_ROW) {
         if (*n == max) {
             db_finalize(st);
@@ -566,7 +583,7 @@ int repo_invoice_issuer_settings(struct db *db, const char *partner_id,
 {
     static const char sql[] =
         "SELECT p.name, p.currency, b.display_name, b.colour, b.logo_path, b.address,"
-        " b.tax_id, b.footer, b.payment_terms_days, b.tax_rounding FROM partners p"
+        " b.tax_id, b.footer, b.payment_terms_days, b.tax_rounding, b.close_day FROM partners p"
         " LEFT JOIN billing_settings b ON b.partner_id = p.id WHERE p.id = ?";
     struct db_stmt *st = NULL;
     char mode[16];
@@ -575,6 +592,7 @@ int repo_invoice_issuer_settings(struct db *db, const char *partner_id,
     memset(s, 0, sizeof(*s));
     s->payment_terms_days = 30;
     s->tax_mode = DEC_ROUND_HALF_UP;
+    s->close_day = 1;
     if (db_prepare(db, sql, &st, err) < 0)
         return -1;
     if (db_bind_text(st, 1, partner_id, err) < 0 || (step = db_step(st, err)) < 0)
@@ -594,6 +612,8 @@ int repo_invoice_issuer_settings(struct db *db, const char *partner_id,
     repo_bill_col_str(st, 7, s->issuer.footer, sizeof(s->issuer.footer));
     if (!db_column_is_null(st, 8))
         s->payment_terms_days = (int)db_column_int64(st, 8);
+    if (!db_column_is_null(st, 10))
+        s->close_day = (int)db_column_int64(st, 10);
     repo_bill_col_str(st, 9, mode, sizeof(mode));
     if (mode[0] && invoice_tax_mode_from_name(mode, &s->tax_mode) < 0) {
         err_set(err, ERR_INVALID, "tax_rounding", "unknown tax rounding '%s'", mode);

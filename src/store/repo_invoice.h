@@ -46,6 +46,7 @@ struct invoice_filter {
     const char *status;    /* NULL: any */
     const char *issuer_id; /* NULL: any */
     const char *from_period, *to_period; /* inclusive, NULL: open */
+    const char *customer_id; /* billed customer or reseller id, NULL: any */
 };
 
 /* Invoices visible in `sc` (no lines), newest period first then number; fn -1 stops. */
@@ -59,9 +60,12 @@ int repo_invoice_is_closed(struct db *db, const char *issuer_id, const char *per
 int repo_invoice_mark_closed(struct db *db, const char *issuer_id, const char *period,
                              instant_t now, int invoices, struct err *err);
 
-/* Partners that issue invoices: distributors and direct-bill partners first, then resellers. */
-int repo_invoice_issuers(struct db *db, char (*ids)[ID_MAXLEN], size_t max, size_t *n,
-                         struct err *err);
+/*
+ * Partners that issue invoices, among those `sc` may see (NULL: all): distributors and
+ * direct-bill partners first, then resellers.
+ */
+int repo_invoice_issuers(struct db *db, const struct scope *sc, char (*ids)[ID_MAXLEN],
+                         size_t max, size_t *n, struct err *err);
 
 /* What an issuer prints and how it taxes (billing_settings, falling back to partners). */
 struct issuer_settings {
@@ -69,6 +73,7 @@ struct issuer_settings {
     int payment_terms_days;
     enum dec_round tax_mode;
     char currency[CCY_MAX];
+    int close_day;            /* 1..28: the daily cycle closes the previous month on it */
 };
 int repo_invoice_issuer_settings(struct db *db, const char *partner_id,
                                  struct issuer_settings *s, struct err *err);

@@ -351,6 +351,7 @@ static int make_invoice(struct rating *rt, const char *issuer, const struct issu
     struct bill_to_info bt;
     struct invoice inv;
     struct date today = instant_date(rt->now);
+    char after[BILL_JSON_MAX];
     int rc = -1;
 
     invoice_init(&inv);
@@ -424,8 +425,9 @@ static int make_invoice(struct rating *rt, const char *issuer, const struct issu
     for (size_t i = 0; i < count; i++)
         if (repo_rated_set_invoice(rt->ctx->db, lines[i].id, inv.id, err) < 0)
             goto out;
+    bill_invoice_json(&inv, inv.status, after, sizeof(after));
     if (bill_audit(rt->ctx, rt->now, draft ? "invoice.draft" : "invoice.finalize", "invoice",
-                   inv.id, inv.number[0] ? inv.number : NULL, err) < 0)
+                   inv.id, issuer, NULL, after, err) < 0)
         goto out;
     rt->stats->invoices++;
     rc = 0;
@@ -508,8 +510,9 @@ fail:
 
 #define ISSUERS_MAX 100000
 
-int invoice_close(const struct bill_ctx *ctx, const char *period, bool draft, instant_t now,
-                  struct close_stats *stats, struct err *err)
+/* Visit the issuers ctx->scope may see; `due_day` set: only those whose close day has come. */
+static int close_all(const struct bill_ctx *ctx, const char *period, bool draft, instant_t now,
+                     const struct date *due_day, struct close_stats *stats, struct err *err)
 {
     struct rating rt;
     struct date first, last;
@@ -530,9 +533,17 @@ int invoice_close(const struct bill_ctx *ctx, const char *period, bool draft, in
     ids = calloc(ISSUERS_MAX, ID_MAXLEN);
     if (!ids)
         return err_set(err, ERR_NOMEM, "", "out of memory listing issuers");
-    if (repo_invoice_issuers(ctx->db, ids, ISSUERS_MAX, &n, err) < 0)
+    if (repo_invoice_issuers(ctx->db, ctx->scope, ids, ISSUERS_MAX, &n, err) < 0)
         goto out;
     for (size_t i = 0; i < n; i++) {
+        if (due_day) {
+            struct issuer_settings is;
+
+            if (repo_invoice_issuer_settings(ctx->db, ids[i], &is, err) < 0)
+                goto out;
+            if (due_day->day < is.close_day)
+                continue;
+        }
         stats->issuers++;
         if (close_issuer(&rt, ids[i], period, last, draft, err) < 0)
             goto out;
@@ -543,4 +554,23 @@ out:
         free(rt.cache[i].rules);
     free(ids);
     return rc;
+}
+
+int invoice_close(const struct bill_ctx *ctx, const char *period, bool draft, instant_t now,
+                  struct close_stats *stats, struct err *err)
+{
+    return close_all(ctx, period, draft, now, NULL, stats, err);
+}
+
+/* nce-rules Part A 1: the daily cycle's day; the close step runs after the day's charges. */
+int invoice_close_due(const struct bill_ctx *ctx, struct date day, instant_t now,
+                      char period[INVOICE_PERIOD_MAX], struct close_stats *stats,
+                      struct err *err)
+{
+    struct date prev = {day.year, day.month, 1};
+
+    prev = date_add_days(prev, -1);
+
+    invoice_period_of(prev, period);
+    return close_all(ctx, period, false, now, &day, stats, err);
 }

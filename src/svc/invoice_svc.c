@@ -5,12 +5,16 @@
  * A finalized invoice is never rewritten: paying or voiding moves its status only, and a
  * correction is a credit note with its own gapless CN number, allocated in the transaction
  * that creates it.
+ *
+ * Audit: every change writes one row through svc/audit.h in its own transaction, filed under
+ * the issuer (bill_audit), with the invoice's number, status and total before and after.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "domain/invoice/invoice.h"
 #include "store/repo_invoice.h"
+#include "svc/audit.h"
 #include "svc/invoice_svc.h"
 
 int bill_outbox(struct db *db, const char *topic, const char *payload, instant_t now,
@@ -32,46 +36,62 @@ out:
 }
 
 int bill_audit(const struct bill_ctx *ctx, instant_t now, const char *action,
-               const char *object_type, const char *object_id, const char *after,
-               struct err *err)
+               const char *object_type, const char *object_id, const char *partner_id,
+               const char *before_json, const char *after_json, struct err *err)
 {
-    struct db_stmt *st = NULL;
-    char json[160];
-    int rc = -1;
+    struct scope sc;
+    struct audit_entry e;
 
-    if (after)
-        snprintf(json, sizeof(json), "{\"number\":\"%s\"}", after);
-    if (db_prepare(ctx->db, "INSERT INTO audit_log (at, actor, action, object_type, object_id,"
-                            " after, request_id) VALUES (?, ?, ?, ?, ?, ?, ?)", &st, err) < 0)
-        return -1;
-    if (db_bind_int64(st, 1, now, err) < 0 ||
-        db_bind_text(st, 2, ctx->actor ? ctx->actor : "system", err) < 0 ||
-        db_bind_text(st, 3, action, err) < 0 || db_bind_text(st, 4, object_type, err) < 0 ||
-        db_bind_text(st, 5, object_id, err) < 0 ||
-        (after ? db_bind_text(st, 6, json, err) : db_bind_null(st, 6, err)) < 0 ||
-        (ctx->request_id ? db_bind_text(st, 7, ctx->request_id, err)
-                         : db_bind_null(st, 7, err)) < 0 ||
-        db_step(st, err) < 0)
-        goto out;
-    rc = 0;
-out:
-    db_finalize(st);
-    return rc;
+    if (ctx->scope) {
+        sc = *ctx->scope;
+    } else {
+        scope_init_installation(&sc);
+        snprintf(sc.user_id, sizeof(sc.user_id), "%s", ctx->actor ? ctx->actor : "");
+    }
+    if (!sc.request_id[0] && ctx->request_id)
+        snprintf(sc.request_id, sizeof(sc.request_id), "%s", ctx->request_id);
+    memset(&e, 0, sizeof(e));
+    e.action = action;
+    e.object_type = object_type;
+    e.object_id = object_id;
+    e.before_json = before_json;
+    e.after_json = after_json;
+    e.partner_id = partner_id && partner_id[0] ? partner_id : NULL;
+    e.at = now;
+    return audit_write(ctx->db, &sc, &e, err);
+}
+
+/* {"number":...,"status":...,"total":...,"currency":...}: what an invoice's audit rows show. */
+int bill_invoice_json(const struct invoice *inv, enum invoice_status status, char *buf,
+                      size_t cap)
+{
+    char total[DEC_STRLEN];
+    int n;
+
+    dec_format(inv->total, total);
+    n = snprintf(buf, cap, "{\"number\":\"%s\",\"kind\":\"%s\",\"status\":\"%s\","
+                 "\"period\":\"%s\",\"total\":\"%s\",\"currency\":\"%s\"}",
+                 inv->number, invoice_kind_name(inv->kind), invoice_status_name(status),
+                 inv->period, total, inv->currency);
+    return n < 0 || (size_t)n >= cap ? -1 : 0;
 }
 
 static int move_status(const struct bill_ctx *ctx, const struct scope *sc, const char *id,
                        enum invoice_status to, instant_t now, struct err *err)
 {
     struct invoice inv;
+    char before[BILL_JSON_MAX], after[BILL_JSON_MAX];
 
     if (db_begin(ctx->db, err) < 0)
         return -1;
     if (repo_invoice_get(ctx->db, sc, id, &inv, err) < 0)
         goto fail;
+    bill_invoice_json(&inv, inv.status, before, sizeof(before));
+    bill_invoice_json(&inv, to, after, sizeof(after));
     if (invoice_transition_check(inv.status, to, err) < 0 ||
         repo_invoice_set_status(ctx->db, inv.id, to, now, err) < 0 ||
         bill_audit(ctx, now, to == INV_PAID ? "invoice.paid" : "invoice.void", "invoice", inv.id,
-                   inv.number, err) < 0) {
+                   inv.issuer_id, before, after, err) < 0) {
         invoice_release(&inv);
         goto fail;
     }
@@ -99,6 +119,7 @@ int invoice_credit(const struct bill_ctx *ctx, const struct scope *sc, const cha
 {
     struct invoice inv, cn;
     struct date today = instant_date(now);
+    char after[BILL_JSON_MAX];
     bool credited;
     int rc = -1;
 
@@ -149,8 +170,11 @@ int invoice_credit(const struct bill_ctx *ctx, const struct scope *sc, const cha
     if (repo_invoice_next_number(ctx->db, inv.issuer_id, "CN", today.year, &cn.series_value,
                                  err) < 0 ||
         invoice_number_format("CN", today.year, cn.series_value, cn.number, err) < 0 ||
-        repo_invoice_insert(ctx->db, &cn, err) < 0 ||
-        bill_audit(ctx, now, "invoice.credit_note", "invoice", cn.id, cn.number, err) < 0)
+        repo_invoice_insert(ctx->db, &cn, err) < 0)
+        goto fail;
+    bill_invoice_json(&cn, cn.status, after, sizeof(after));
+    if (bill_audit(ctx, now, "invoice.credit_note", "invoice", cn.id, cn.issuer_id, NULL, after,
+                   err) < 0)
         goto fail;
     snprintf(out_id, ID_MAXLEN, "%s", cn.id);
     rc = db_commit(ctx->db, err);

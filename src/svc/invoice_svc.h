@@ -31,13 +31,20 @@
 #include "core/date.h"
 #include "core/err.h"
 #include "core/id.h"
+#include "domain/invoice/invoice.h"
 #include "store/db.h"
 #include "store/scope.h"
 
+/*
+ * Who acts. `scope` is the signed-in caller (API): its user id, scope and request id go on
+ * every audit row, and a partner caller's close visits only the issuers it may see. NULL is
+ * the installation (CLI, jobs, demo): the audit row's actor is then `actor`.
+ */
 struct bill_ctx {
     struct db *db;
-    const char *actor;      /* user or token id for the audit log; NULL = "system" */
-    const char *request_id; /* may be NULL */
+    const char *actor;          /* installation runs: actor for the audit log; NULL "system" */
+    const char *request_id;     /* may be NULL (the scope's wins when it has one) */
+    const struct scope *scope;  /* the caller; NULL = the installation */
 };
 
 struct close_stats {
@@ -49,9 +56,19 @@ struct close_stats {
     size_t alerts;          /* below-cost alerts written */
 };
 
-/* Close `period` ("2026-11") as described above. */
+/* Close `period` ("2026-11") as described above, for the issuers ctx->scope may see. */
 int invoice_close(const struct bill_ctx *ctx, const char *period, bool draft, instant_t now,
                   struct close_stats *stats, struct err *err);
+
+/*
+ * The daily cycle's close step: on `day`, close the previous month for every issuer whose
+ * close day (billing_settings.close_day, default 1) is on or before day's day of the month
+ * and which has not closed it yet (a missed run catches up; a closed month is skipped, so
+ * running it every day changes nothing twice). period receives the month it looked at.
+ */
+int invoice_close_due(const struct bill_ctx *ctx, struct date day, instant_t now,
+                      char period[INVOICE_PERIOD_MAX], struct close_stats *stats,
+                      struct err *err);
 
 /* finalized -> paid / void (domain/invoice checks); ERR_NOT_FOUND outside the scope. */
 int invoice_mark_paid(const struct bill_ctx *ctx, const struct scope *sc, const char *id,
@@ -65,11 +82,21 @@ int invoice_void(const struct bill_ctx *ctx, const struct scope *sc, const char 
 int invoice_credit(const struct bill_ctx *ctx, const struct scope *sc, const char *id,
                    instant_t now, char out_id[ID_MAXLEN], struct err *err);
 
-/* Write an outbox row and an audit row (shared with margin_svc.c). */
+/* Write an outbox row in the caller's transaction (shared with invoice_rules.c). */
 int bill_outbox(struct db *db, const char *topic, const char *payload, instant_t now,
                 struct err *err);
+/*
+ * The audit row of a billing change, through svc/audit.h (audit_write) in the caller's
+ * transaction, stamped with the business clock's `now`. The row's tenant is `partner_id`
+ * (the issuer of an invoice, the seller of a rule), so that partner's staff see it in
+ * GET /v1/audit. before/after are JSON texts or NULL.
+ */
 int bill_audit(const struct bill_ctx *ctx, instant_t now, const char *action,
-               const char *object_type, const char *object_id, const char *after,
-               struct err *err);
+               const char *object_type, const char *object_id, const char *partner_id,
+               const char *before_json, const char *after_json, struct err *err);
+#define BILL_JSON_MAX 384
+/* An invoice's audit JSON with `status` (number, kind, status, period, total); -1: too long. */
+int bill_invoice_json(const struct invoice *inv, enum invoice_status status, char *buf,
+                      size_t cap);
 
 #endif

@@ -421,6 +421,22 @@ static void test_alert_credit_status(void **state)
     assert_int_equal(invoice_mark_paid(&ctx, &all, id, at("2026-12-04T00:00:00Z"), &e), 0);
     assert_int_equal(invoice_void(&ctx, &all, id, at("2026-12-05T00:00:00Z"), &e), -1);
     assert_string_equal(e.reason, "invoice_immutable");
+    /* audit rows through svc/audit.h: business-clock instant, scope, tenant = the issuer */
+    assert_int_equal(db_prepare(db, "SELECT action, scope, partner_id, at, after FROM audit_log"
+                                    " WHERE object_type = 'invoice' ORDER BY id", &q, &e), 0);
+    assert_int_equal(db_step(q, &e), DB_ROW);
+    assert_string_equal(db_column_text(q, 0), "invoice.finalize");
+    assert_string_equal(db_column_text(q, 1), "installation");
+    assert_string_equal(db_column_text(q, 2), "prt_P");
+    assert_int_equal(db_column_int64(q, 3), at("2026-12-01T06:00:00Z"));
+    assert_non_null(strstr(db_column_text(q, 4), "\"number\":\"INV-2026-000001\""));
+    assert_int_equal(db_step(q, &e), DB_ROW);
+    assert_string_equal(db_column_text(q, 0), "invoice.credit_note");
+    assert_int_equal(db_step(q, &e), DB_ROW);
+    assert_string_equal(db_column_text(q, 0), "invoice.paid");
+    assert_non_null(strstr(db_column_text(q, 4), "\"status\":\"paid\""));
+    assert_int_equal(db_step(q, &e), DB_DONE); /* the refused void left no row */
+    db_finalize(q);
 }
 
 /* Gapless numbering under concurrent closes: three processes, one file database. */
