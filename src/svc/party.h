@@ -15,13 +15,14 @@
  * before/after, request id), commit. Any failure rolls back, so a refusal leaves nothing —
  * not even an audit row. The caller must not be inside a transaction.
  *
- * Who may write (reads are limited by scope alone):
+ * Who may write (reads are limited by scope alone); "installation" means its owner/admin
+ * users and the operator (CLI, jobs):
  *   partners       create: the installation only; update, MPA: the installation, or the
  *                  partner's own owner/admin (status only by the installation)
  *   relationships  establish: the installation or the distributor's owner/admin; end: also
  *                  the reseller's owner/admin
- *   customers      create, update, MCA: the installation, or an owner/admin/sales/billing user
- *                  of a partner in the customer's book; portal and read-only users never
+ *   customers      create, update, MCA: owner/admin/sales/billing users of the installation
+ *                  or of a partner in the customer's book; portal and read-only users never
  * To check a rule the use cases read the counterparties of an action (the distributor a
  * reseller sells through, the reseller a distributor invites) with the installation's scope,
  * only after the caller is known to be a party to it; nothing read that way is returned.

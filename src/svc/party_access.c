@@ -8,7 +8,8 @@
  *
  * Roles are decided here, scope is not: the store's predicates (store/scope.c) already keep a
  * caller to its own rows, so these checks only say which of a tenant's users may write
- * (party.h lists them). Installation scope (CLI, jobs, the operator) may do everything.
+ * (party.h lists them), for the installation's staff as for a partner's. The CLI and jobs
+act as ROLE_OPERATOR and may do everything.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,15 +22,9 @@ int party_may_write(const struct scope *s, enum party_write w, struct err *err)
 {
     if (scope_check(s, err) < 0)
         return -1;
-    switch (s->kind) {
-    case SCOPE_INSTALLATION:
-        return 0;
-    case SCOPE_CUSTOMER:
+    if (s->kind == SCOPE_CUSTOMER)
         return err_set(err, ERR_FORBIDDEN, "", "a customer's users cannot change partners, "
                        "relationships or customer records");
-    case SCOPE_PARTNER:
-        break;
-    }
     switch (s->role) {
     case ROLE_OWNER:
     case ROLE_ADMIN:
@@ -39,8 +34,8 @@ int party_may_write(const struct scope *s, enum party_write w, struct err *err)
     case ROLE_BILLING:
         if (w == PARTY_WRITE_BOOK)
             return 0;
-        return err_set(err, ERR_FORBIDDEN, "", "only a partner's owner or admin users may "
-                       "change the partner's record and relationships");
+        return err_set(err, ERR_FORBIDDEN, "", "only owner and admin users may change "
+                       "partner records and relationships");
     case ROLE_READ_ONLY:
     case ROLE_PORTAL:
         break;

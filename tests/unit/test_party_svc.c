@@ -550,6 +550,14 @@ static void test_customer_roles_and_own_book(void **state)
     assert_int_equal(relate(f, &f->all, f->d, f->r, &rel, &err), 0);
     assert_int_equal(indirect_customer(f, &ro, "DE", &out, &err), -1);
     expect_err(&err, ERR_FORBIDDEN, NULL, NULL);
+    {
+        /* the installation's read-only staff do not write either */
+        struct scope inst_ro = f->all;
+
+        inst_ro.role = ROLE_READ_ONLY;
+        assert_int_equal(indirect_customer(f, &inst_ro, "DE", &out, &err), -1);
+        expect_err(&err, ERR_FORBIDDEN, NULL, NULL);
+    }
     /* the direct-bill partner cannot add a customer to someone else's book */
     assert_int_equal(indirect_customer(f, &direct, "DE", &out, &err), -1);
     expect_err(&err, ERR_FORBIDDEN, NULL, "reseller_id");
