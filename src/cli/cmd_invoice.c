@@ -6,6 +6,7 @@
  *   cspd invoice list [--period PERIOD] [--db PATH]
  *   cspd invoice show ID|NUMBER [--format json|csv|pdf] [--out FILE] [--db PATH]
  *   cspd invoice pay|void|credit ID [--at INSTANT] [--db PATH]
+ *   cspd invoice export PERIOD --format csv|xlsx|gl [--table T] [--out FILE] [--db PATH]
  *
  * Thin: svc/invoice_svc.h does the work; this file parses flags, opens the database (which
  * must exist and be migrated) with the installation's scope, and prints. --at fixes "now"
@@ -23,14 +24,48 @@
 #include "io/export_invoice.h"
 #include "store/db.h"
 #include "store/repo_invoice.h"
+#include "svc/invoice_report.h"
 #include "svc/invoice_svc.h"
 
 struct inv_opts {
-    const char *db, *at, *period, *format, *out;
+    const char *db, *at, *period, *format, *out, *table;
     bool draft;
 };
 
-static int open_store(const char *db_arg, struct db **db, struct err *err)
+/* `invoice export PERIOD --format csv|xlsx|gl [--table T] [--out FILE]` */
+static int export_period(struct db *db, const char *period, const struct inv_opts *o,
+                         struct err *err)
+{
+    static const struct {
+        const char *name;
+        enum period_export_format fmt;
+    } tables[] = {{"invoices", PERIOD_CSV_INVOICES}, {"lines", PERIOD_CSV_LINES},
+                  {"margins_customer", PERIOD_CSV_MARGINS_CUSTOMER},
+                  {"margins_reseller", PERIOD_CSV_MARGINS_RESELLER},
+                  {"margins_product", PERIOD_CSV_MARGINS_PRODUCT}};
+    const struct scope all = {.kind = SCOPE_INSTALLATION, .role = ROLE_OPERATOR};
+    const char *fmt = o->format ? o->format : "csv";
+    enum period_export_format f = PERIOD_CSV_LINES;
+    bool found = !o->table;
+
+    if (strcmp(fmt, "xlsx") == 0)
+        f = PERIOD_XLSX;
+    else if (strcmp(fmt, "gl") == 0)
+        f = PERIOD_GL;
+    else if (strcmp(fmt, "csv") != 0)
+        return err_set(err, ERR_INVALID, "format", "unknown format '%s' (csv, xlsx, gl)", fmt);
+    for (size_t i = 0; o->table && i < sizeof(tables) / sizeof(tables[0]); i++)
+        if (strcmp(o->table, tables[i].name) == 0) {
+            f = tables[i].fmt;
+            found = true;
+        }
+    if (!found || (o->table && strcmp(fmt, "csv") != 0))
+        return err_set(err, ERR_INVALID, "table", "--table is one of invoices, lines, "
+                       "margins_customer, margins_reseller, margins_product (CSV only)");
+    return invoice_period_export(db, &all, period, f, o->out, stdout, err);
+}
+
+int cli_bill_open(const char *db_arg, struct db **db, struct err *err)
 {
     const char *url = cli_db_path(db_arg);
     struct stat sb;
@@ -50,7 +85,7 @@ static int open_store(const char *db_arg, struct db **db, struct err *err)
     return 0;
 }
 
-static int now_of(const char *at, instant_t *now, struct err *err)
+int cli_bill_now(const char *at, instant_t *now, struct err *err)
 {
     struct clock c;
 
@@ -130,7 +165,7 @@ int cmd_invoice(int argc, char **argv)
         {"db", required_argument, NULL, 'b'},   {"at", required_argument, NULL, 'a'},
         {"period", required_argument, NULL, 'p'}, {"format", required_argument, NULL, 'f'},
         {"out", required_argument, NULL, 'o'},  {"draft", no_argument, NULL, 'd'},
-        {NULL, 0, NULL, 0},
+        {"table", required_argument, NULL, 't'}, {NULL, 0, NULL, 0},
     };
     const struct scope all = {.kind = SCOPE_INSTALLATION, .role = ROLE_OPERATOR};
     struct inv_opts o = {0};
@@ -156,6 +191,7 @@ int cmd_invoice(int argc, char **argv)
         case 'f': o.format = optarg; break;
         case 'o': o.out = optarg; break;
         case 'd': o.draft = true; break;
+        case 't': o.table = optarg; break;
         default: cli_usage("invoice", stderr); return 2;
         }
     }
@@ -166,11 +202,11 @@ int cmd_invoice(int argc, char **argv)
         cli_usage("invoice", stderr);
         return 2;
     }
-    if (now_of(o.at, &now, &err) < 0) {
+    if (cli_bill_now(o.at, &now, &err) < 0) {
         fprintf(stderr, "cspd invoice: --at: %s\n", err.msg);
         return 2;
     }
-    if (open_store(o.db, &db, &err) < 0)
+    if (cli_bill_open(o.db, &db, &err) < 0)
         goto out;
     ctx.db = db;
     if (strcmp(sub, "close") == 0) {
@@ -187,6 +223,8 @@ int cmd_invoice(int argc, char **argv)
         rc = repo_invoice_each(db, &all, &f, print_row, NULL, &err);
     } else if (strcmp(sub, "show") == 0) {
         rc = show(db, arg, &o, &err);
+    } else if (strcmp(sub, "export") == 0) {
+        rc = export_period(db, arg, &o, &err);
     } else if (strcmp(sub, "pay") == 0) {
         rc = invoice_mark_paid(&ctx, &all, arg, now, &err);
     } else if (strcmp(sub, "void") == 0) {

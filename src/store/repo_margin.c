@@ -219,6 +219,207 @@ fail:
     return -1;
 }
 
+/* A rule with its seller visible in `sc`; ERR_NOT_FOUND otherwise (ids do not leak). */
+int repo_margin_get_in(struct db *db, const struct scope *sc, const char *id,
+                       struct margin_rule *r, struct err *err)
+{
+    struct scope_pred pred;
+    struct db_stmt *st = NULL;
+    char sql[1024];
+    int rc = -1, step;
+
+    if (scope_pred_partners(sc, "p", &pred, err) < 0)
+        return -1;
+    snprintf(sql, sizeof(sql), "SELECT m.id, m.seller_id, m.level, m.target_id, m.product_id,"
+             " m.sku, m.kind, m.value, m.currency, m.effective_from, m.effective_to,"
+             " m.allow_below_cost FROM margin_rules m JOIN partners p ON p.id = m.seller_id"
+             " WHERE m.id = ? AND %s", pred.sql);
+    if (db_prepare(db, sql, &st, err) < 0)
+        return -1;
+    if (db_bind_text(st, 1, id, err) < 0 || scope_pred_bind(st, 2, &pred, NULL, err) < 0 ||
+        (step = db_step(st, err)) < 0)
+        goto out;
+    if (step == DB_DONE) {
+        err_set(err, ERR_NOT_FOUND, "id", "no margin rule %s", id);
+        goto out;
+    }
+    rc = read_rule(st, r, err);
+out:
+    db_finalize(st);
+    return rc;
+}
+
+int repo_margin_each(struct db *db, const struct scope *sc, const char *seller_id,
+                     int (*fn)(void *ctx, const struct margin_rule *r), void *ctx,
+                     struct err *err)
+{
+    struct scope_pred pred;
+    struct db_stmt *st = NULL;
+    char sql[1024];
+    int rc = -1, step, next;
+
+    if (scope_pred_partners(sc, "p", &pred, err) < 0)
+        return -1;
+    snprintf(sql, sizeof(sql), "SELECT m.id, m.seller_id, m.level, m.target_id, m.product_id,"
+             " m.sku, m.kind, m.value, m.currency, m.effective_from, m.effective_to,"
+             " m.allow_below_cost FROM margin_rules m JOIN partners p ON p.id = m.seller_id"
+             " WHERE %s%s ORDER BY m.seller_id, m.effective_from, m.id", pred.sql,
+             seller_id ? " AND m.seller_id = ?" : "");
+    if (db_prepare(db, sql, &st, err) < 0)
+        return -1;
+    if (scope_pred_bind(st, 1, &pred, &next, err) < 0 ||
+        (seller_id && db_bind_text(st, next, seller_id, err) < 0))
+        goto out;
+    while ((step = db_step(st, err)) == DB_ROW) {
+        struct margin_rule r;
+
+        if (read_rule(st, &r, err) < 0 || fn(ctx, &r) < 0)
+            goto out;
+    }
+    if (step < 0)
+        goto out;
+    rc = 0;
+out:
+    db_finalize(st);
+    return rc;
+}
+
+int repo_margin_delete(struct db *db, const char *id, struct err *err)
+{
+    struct db_stmt *st = NULL;
+    int rc = -1;
+
+    if (db_prepare(db, "DELETE FROM margin_rules WHERE id = ?", &st, err) < 0)
+        return -1;
+    if (db_bind_text(st, 1, id, err) < 0 || db_step(st, err) < 0)
+        goto out;
+    if (db_changes(db) == 0) {
+        err_set(err, ERR_NOT_FOUND, "id", "no margin rule %s", id);
+        goto out;
+    }
+    rc = 0;
+out:
+    db_finalize(st);
+    return rc;
+}
+
+int repo_margin_usage(struct db *db, const char *id, bool *used, struct date *first,
+                      struct date *last, struct err *err)
+{
+    struct db_stmt *st = NULL;
+    int rc = -1, step;
+
+    *used = false;
+    if (db_prepare(db, "SELECT MIN(start_date), MAX(start_date) FROM rated_lines"
+                       " WHERE rule_id = ?", &st, err) < 0)
+        return -1;
+    if (db_bind_text(st, 1, id, err) < 0 || (step = db_step(st, err)) < 0)
+        goto out;
+    if (step == DB_ROW && !db_column_is_null(st, 0)) {
+        *used = true;
+        if (repo_bill_col_date(st, 0, first, err) < 0 ||
+            repo_bill_col_date(st, 1, last, err) < 0)
+            goto out;
+    }
+    rc = 0;
+out:
+    db_finalize(st);
+    return rc;
+}
+
+int repo_margin_target_ok(struct db *db, const char *seller_id, enum margin_level level,
+                          const char *target_id, bool *ok, struct err *err)
+{
+    struct scope seller;
+    struct scope_pred pred;
+    struct db_stmt *st = NULL;
+    char sql[1024];
+    int rc = -1, step;
+
+    *ok = level == MARGIN_LEVEL_PARTNER;
+    if (*ok)
+        return 0;
+    memset(&seller, 0, sizeof(seller));
+    seller.kind = SCOPE_PARTNER;
+    seller.role = ROLE_OWNER;
+    snprintf(seller.partner_id, sizeof(seller.partner_id), "%s", seller_id);
+    if ((level == MARGIN_LEVEL_RESELLER ? scope_pred_partners(&seller, "x", &pred, err)
+                                        : scope_pred_customers(&seller, "x", &pred, err)) < 0)
+        return -1;
+    if (level == MARGIN_LEVEL_SUBSCRIPTION)
+        snprintf(sql, sizeof(sql), "SELECT 1 FROM subscriptions s JOIN customers x ON"
+                 " x.id = s.customer_id WHERE s.id = ? AND %s", pred.sql);
+    else if (level == MARGIN_LEVEL_CUSTOMER)
+        snprintf(sql, sizeof(sql), "SELECT 1 FROM customers x WHERE x.id = ? AND %s",
+                 pred.sql);
+    else
+        snprintf(sql, sizeof(sql), "SELECT 1 FROM partners x WHERE x.id = ? AND x.id <> ?"
+                 " AND %s", pred.sql);
+    if (db_prepare(db, sql, &st, err) < 0)
+        return -1;
+    if (db_bind_text(st, 1, target_id, err) < 0)
+        goto out;
+    if (level == MARGIN_LEVEL_RESELLER ? (db_bind_text(st, 2, seller_id, err) < 0 ||
+                                          scope_pred_bind(st, 3, &pred, NULL, err) < 0)
+                                       : scope_pred_bind(st, 2, &pred, NULL, err) < 0)
+        goto out;
+    if ((step = db_step(st, err)) < 0)
+        goto out;
+    *ok = step == DB_ROW;
+    rc = 0;
+out:
+    db_finalize(st);
+    return rc;
+}
+
+int repo_margin_price_each(struct db *db, const char *product_id, const char *sku,
+                           struct date day,
+                           int (*fn)(void *ctx, const char *sku, const struct price_base *b),
+                           void *ctx, struct err *err)
+{
+    char sql[640], like[SKU_MAX + 2];
+    struct db_stmt *st = NULL;
+    int rc = -1, step, i = 1;
+
+    snprintf(sql, sizeof(sql), "SELECT sku, currency, unit_price, erp_price FROM price_points"
+             " WHERE effective_from <= ? AND (effective_to IS NULL OR effective_to >= ?)%s",
+             sku && sku[0] ? " AND sku = ?" : product_id && product_id[0] ? " AND sku LIKE ?"
+                                                                         : "");
+    if (db_prepare(db, sql, &st, err) < 0)
+        return -1;
+    if (repo_bill_bind_date(st, i++, day, err) < 0 || repo_bill_bind_date(st, i++, day, err) < 0)
+        goto out;
+    if (sku && sku[0]) {
+        if (db_bind_text(st, i, sku, err) < 0)
+            goto out;
+    } else if (product_id && product_id[0]) {
+        snprintf(like, sizeof(like), "%s:%%", product_id);
+        if (db_bind_text(st, i, like, err) < 0)
+            goto out;
+    }
+    while ((step = db_step(st, err)) == DB_ROW) {
+        struct price_base b;
+        char s[SKU_MAX];
+
+        memset(&b, 0, sizeof(b));
+        repo_bill_col_str(st, 0, s, sizeof(s));
+        repo_bill_col_str(st, 1, b.cost_ccy, sizeof(b.cost_ccy));
+        snprintf(b.erp_ccy, sizeof(b.erp_ccy), "%s", b.cost_ccy);
+        if (repo_bill_col_dec(st, 2, &b.cost_unit, err) < 0 ||
+            repo_bill_col_dec(st, 3, &b.erp_unit, err) < 0)
+            goto out;
+        b.has_erp = !db_column_is_null(st, 3) && !dec_is_zero(b.erp_unit);
+        if (fn(ctx, s, &b) < 0)
+            goto out;
+    }
+    if (step < 0)
+        goto out;
+    rc = 0;
+out:
+    db_finalize(st);
+    return rc;
+}
+
 /* ---- rated lines ----------------------------------------------------------------------- */
 
 #define RATED_COLS                                                                         \

@@ -18,6 +18,7 @@
 #include "domain/pricing/pricing.h"
 #include "store/db.h"
 #include "store/repo_charge.h"
+#include "store/scope.h"
 
 /* Insert; r->id is made here ("mrg_..."). */
 int repo_margin_insert(struct db *db, struct margin_rule *r, const char *note, instant_t now,
@@ -32,6 +33,35 @@ int repo_margin_get(struct db *db, const char *id, struct margin_rule *r, struct
  */
 int repo_margin_load(struct db *db, const char *seller_id, struct margin_rule **out,
                      size_t *n, struct err *err);
+
+/* ---- rules through the caller's scope (the API and CLI; svc/invoice_rules.c) ---- */
+
+/* A rule whose seller `sc` may see (store/scope.c partners); ERR_NOT_FOUND otherwise. */
+int repo_margin_get_in(struct db *db, const struct scope *sc, const char *id,
+                       struct margin_rule *r, struct err *err);
+/* Rules of sellers `sc` may see (and of `seller_id` only, if not NULL); fn -1 stops. */
+int repo_margin_each(struct db *db, const struct scope *sc, const char *seller_id,
+                     int (*fn)(void *ctx, const struct margin_rule *r), void *ctx,
+                     struct err *err);
+int repo_margin_delete(struct db *db, const char *id, struct err *err);
+/* Has the rule priced rated lines? Their first and last start dates when it has. */
+int repo_margin_usage(struct db *db, const char *id, bool *used, struct date *first,
+                      struct date *last, struct err *err);
+/*
+ * Is target_id something `seller_id` sells to at `level`: a subscription or customer in the
+ * seller's book (scope.c customers), or a reseller it distributes to (scope.c partners)?
+ * Always true at partner level.
+ */
+int repo_margin_target_ok(struct db *db, const char *seller_id, enum margin_level level,
+                          const char *target_id, bool *ok, struct err *err);
+/*
+ * Microsoft's price rows in effect on `day` for one SKU, or a product family's SKUs, or all
+ * (both ""): each as a price base (cost = unit_price, ERP = erp_price, same currency).
+ */
+int repo_margin_price_each(struct db *db, const char *product_id, const char *sku,
+                           struct date day,
+                           int (*fn)(void *ctx, const char *sku, const struct price_base *b),
+                           void *ctx, struct err *err);
 
 /* One rated line (columns of rated_lines). */
 struct rated_row {
@@ -129,6 +159,40 @@ int repo_rating_erp(struct db *db, const char *sku, const char *term, const char
  */
 int repo_rating_fx(struct db *db, const char *from, const char *to, struct date day,
                    bool *found, struct dec *rate, struct date *rate_day, struct err *err);
+
+/* ---- reports (repo_margin_report.c) ---- */
+
+enum report_group {
+    REPORT_BY_MONTH,    /* key "YYYY-MM" (the line's period) */
+    REPORT_BY_CUSTOMER, /* key customer id, name the customer's */
+    REPORT_BY_RESELLER, /* key the customer's reseller id ("" = none), name the reseller's */
+    REPORT_BY_PRODUCT,  /* key the product family (ProductId) */
+    REPORT_BY_DAY,      /* key the line's start date "YYYY-MM-DD" */
+    REPORT_BY_SELLER,   /* key the seller's id, name the seller's */
+};
+
+struct report_filter {
+    const struct scope *scope;  /* sellers this scope may see (scope.c partners) */
+    const char *seller_id;      /* NULL: every seller in scope */
+    struct date from, to;       /* the lines' start dates, inclusive */
+    enum report_group by;
+};
+
+struct report_row {
+    char key[SKU_MAX];
+    char name[128];
+    char currency[CCY_MAX];
+    struct dec amount, cost, margin;
+    char seller_id[ID_MAXLEN];
+};
+
+/*
+ * Each rated line in range, ordered by key then currency; lines on a void or credited
+ * invoice are left out. fn -1 stops.
+ */
+int repo_report_each(struct db *db, const struct report_filter *f,
+                     int (*fn)(void *ctx, const struct report_row *r), void *ctx,
+                     struct err *err);
 
 /* Column helpers shared by the billing repositories (repo_margin.c). */
 int repo_bill_bind_dec(struct db_stmt *st, int idx, struct dec d, struct err *err);

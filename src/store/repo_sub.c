@@ -236,11 +236,11 @@ out:
     return rc;
 }
 
-int repo_sub_due(struct db *db, struct date day, char (*ids)[ID_MAXLEN], size_t max,
-                 size_t *n, struct err *err)
+int repo_sub_due(struct db *db, struct date day, const char *after, char (*ids)[ID_MAXLEN],
+                 size_t max, size_t *n, struct err *err)
 {
     static const char sql[] =
-        "SELECT id FROM subscriptions WHERE next_due <= ? ORDER BY next_due, id LIMIT ?";
+        "SELECT id FROM subscriptions WHERE next_due <= ? AND id > ? ORDER BY id LIMIT ?";
     struct db_stmt *st = NULL;
     char d[DATE_STRLEN];
     int rc = -1, step = DB_DONE;
@@ -248,7 +248,8 @@ int repo_sub_due(struct db *db, struct date day, char (*ids)[ID_MAXLEN], size_t 
     *n = 0;
     date_format(day, d);
     if (db_prepare(db, sql, &st, err) < 0 || db_bind_text(st, 1, d, err) < 0 ||
-        db_bind_int64(st, 2, (int64_t)max, err) < 0)
+        db_bind_text(st, 2, after ? after : "", err) < 0 ||
+        db_bind_int64(st, 3, (int64_t)max, err) < 0)
         goto out;
     while (*n < max && (step = db_step(st, err)) == DB_ROW)
         copy_col(st, 0, ids[(*n)++], ID_MAXLEN);
@@ -257,6 +258,36 @@ int repo_sub_due(struct db *db, struct date day, char (*ids)[ID_MAXLEN], size_t 
     rc = 0;
 out:
     db_finalize(st);
+    return rc;
+}
+
+int repo_sub_update_state(struct db *db, struct stmt_cache *sc, const struct sub_row *r,
+                          int64_t prev_seq, struct err *err)
+{
+    static const char sql[] =
+        "UPDATE subscriptions SET version = ?, state = ?, updated_at = ?, next_due = ?"
+        " WHERE id = ? AND version = ?";
+    struct db_stmt *st = NULL;
+    char *txt = state_text(&r->s, err);
+    int rc = -1;
+
+    if (!txt)
+        return -1;
+    if (stmt_get(db, sc, sql, &st, err) < 0)
+        goto out;
+    if (db_bind_int64(st, 1, r->s.seq, err) < 0 || db_bind_text(st, 2, txt, err) < 0 ||
+        db_bind_int64(st, 3, r->s.updated_at, err) < 0 ||
+        bind_next_due(st, 4, &r->s, err) < 0 || db_bind_text(st, 5, r->id, err) < 0 ||
+        db_bind_int64(st, 6, prev_seq, err) < 0 || db_step(st, err) < 0)
+        goto out;
+    if (db_changes(db) != 1) {
+        err_set(err, ERR_CONFLICT, "sub", "subscription %s changed meanwhile; retry", r->id);
+        goto out;
+    }
+    rc = 0;
+out:
+    stmt_put(sc, st);
+    free(txt);
     return rc;
 }
 

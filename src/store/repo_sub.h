@@ -64,11 +64,19 @@ int repo_sub_each_event(struct db *db, const char *sub_id,
                         int (*fn)(void *ctx, int64_t seq, const struct lc_event *ev),
                         void *ctx, struct err *err);
 /*
- * Ids of subscriptions with work due on or before `day` (next_due <= day), at most `max`,
- * into `ids` (caller's array); *n = how many. Ordered by next_due, then id.
+ * Ids of subscriptions with work due on or before `day` (next_due <= day) and an id above
+ * `after` ("" = from the start), at most `max`, in id order, into `ids` (caller's array);
+ * *n = how many. Id order keeps the writes of consecutive subscriptions (their events, their
+ * lines) on neighbouring index pages; `after` lets the caller walk the due set in chunks.
  */
-int repo_sub_due(struct db *db, struct date day, char (*ids)[ID_MAXLEN], size_t max,
-                 size_t *n, struct err *err);
+int repo_sub_due(struct db *db, struct date day, const char *after, char (*ids)[ID_MAXLEN],
+                 size_t max, size_t *n, struct err *err);
+/*
+ * Rewrite only the snapshot, version, updated_at and next_due (the other columns unchanged:
+ * a cycle charge), so no other index is touched. ERR_CONFLICT as repo_sub_update.
+ */
+int repo_sub_update_state(struct db *db, struct stmt_cache *sc, const struct sub_row *r,
+                          int64_t prev_seq, struct err *err);
 /* ERR_NOT_FOUND when there is no such customer. */
 int repo_sub_customer(struct db *db, struct stmt_cache *sc, const char *customer_id,
                       struct sub_customer *c, struct err *err);

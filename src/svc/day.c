@@ -5,10 +5,12 @@
  * (a cycle charge, a renewal, an EST month, an expiry). The run asks the store only for those
  * (subscriptions.next_due, indexed), loads the catalogue once, and steps each due subscription
  * through the same domain function and the same write path as the commands (sub_catch_up), in
- * batches of DAY_BATCH subscriptions per transaction, reusing its prepared statements
- * (repo_stmt.h). A subscription's next_due moves past the day as soon as its work is written,
- * so the next batch query returns only what is left, a second run of the same day returns
- * nothing (idempotent), and a run after a pause catches up every missed day in order.
+ * batches of DAY_BATCH subscriptions per transaction, in id order (so consecutive writes land
+ * on neighbouring index pages), reusing its prepared statements (repo_stmt.h), and rewriting
+ * only the snapshot when a cycle charge leaves the queried columns as they were. Each
+ * subscription is caught up completely when visited and its next_due moves past the day, so a
+ * second run of the same day finds nothing (idempotent), and a run after a pause catches up
+ * every missed day of every subscription in order.
  *
  * Audit: the events themselves are the per-subscription record of what the cycle did (kind,
  * instant, data, and the charge lines they caused); each batch adds one audit_log row saying
@@ -39,7 +41,7 @@ static int run_one(struct sub_session *ss, const struct catalog *all, const char
     memset(&w, 0, sizeof(w));
     if (repo_sub_get(db, ss->stmts, id, &w.row, err) < 0)
         return -1;
-    w.stored_seq = w.row.s.seq;
+    sub_work_loaded(&w);
     if (!cc->valid || strcmp(cc->cust.id, w.row.customer_id) != 0) {
         if (repo_sub_customer(db, ss->stmts, w.row.customer_id, &cc->cust, err) < 0)
             return -1;
@@ -110,11 +112,12 @@ int day_run(const struct svc_ctx *ctx, instant_t until, struct day_stats *stats,
         err_set(err, ERR_NOMEM, "", "out of memory for the daily cycle");
         goto out;
     }
-    for (;;) {
+    for (char after[ID_MAXLEN] = "";;) {
         memset(&batch, 0, sizeof(batch));
         if (db_begin(ctx->db, err) < 0)
             goto out;
-        if (repo_sub_due(ctx->db, day, ids, DAY_BATCH, &n, err) < 0)
+        /* in id order: neighbouring subscriptions write to neighbouring index pages */
+        if (repo_sub_due(ctx->db, day, after, ids, DAY_BATCH, &n, err) < 0)
             goto fail;
         if (n == 0) {
             if (db_commit(ctx->db, err) < 0)
@@ -129,6 +132,7 @@ int day_run(const struct svc_ctx *ctx, instant_t until, struct day_stats *stats,
         for (size_t i = 0; i < n; i++)
             if (run_one(&ss, &all, ids[i], day, &cc, err) < 0)
                 goto fail;
+        memcpy(after, ids[n - 1], ID_MAXLEN);
         if (audit_batch(ctx, day, &batch, err) < 0)
             goto fail;
         stmt_cache_release(&stmts); /* no statement may be open across the commit */

@@ -12,11 +12,18 @@
 #include "store/repo_sub.h"
 #include "svc/sub_svc.h"
 
-/* A subscription being worked on: its row and the version the store holds (0: not yet). */
+/*
+ * A subscription being worked on: its row, the version the store holds (0: not yet) and the
+ * state it was loaded with (to rewrite only the snapshot when no queried column changed).
+ */
 struct sub_work {
     struct sub_row row;
     int64_t stored_seq;
+    struct sub loaded;
 };
+
+/* After loading w->row from the store: remember what is stored. */
+void sub_work_loaded(struct sub_work *w);
 
 struct sub_session {
     const struct svc_ctx *ctx;

@@ -127,7 +127,7 @@ static int with_sub(const struct svc_ctx *ctx, const char *sub_id, instant_t now
         ss.env.mca_accepted = true;
     } else {
         exists = true;
-        w.stored_seq = w.row.s.seq;
+        sub_work_loaded(&w);
         skus[nskus++] = w.row.s.sku;
         if (op->extra_sku)
             skus[nskus++] = op->extra_sku;

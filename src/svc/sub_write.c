@@ -88,7 +88,7 @@ int sub_write_event(struct sub_session *ss, struct sub_work *w, const struct lc_
     if (w->stored_seq == 0) {
         if (repo_sub_insert(db, ss->stmts, &w->row, err) < 0)
             return -1;
-        w->stored_seq = w->row.s.seq;
+        sub_work_loaded(w);
     }
     if (repo_sub_append_event(db, ss->stmts, w->row.id, w->row.s.seq, ev, err) < 0)
         return -1;
@@ -127,13 +127,36 @@ int sub_catch_up(struct sub_session *ss, struct sub_work *w, struct date day, st
     return 0;
 }
 
+void sub_work_loaded(struct sub_work *w)
+{
+    w->stored_seq = w->row.s.seq;
+    w->loaded = w->row.s;
+}
+
+/* The columns of `subscriptions` beside the snapshot are the same for a and b. */
+static bool same_columns(const struct sub *a, const struct sub *b)
+{
+    return strcmp(a->sku, b->sku) == 0 && a->term == b->term && a->billing == b->billing &&
+           strcmp(sub_status_label(a), sub_status_label(b)) == 0 &&
+           a->quantity == b->quantity && sub_auto_renew(a) == sub_auto_renew(b) &&
+           date_cmp(a->term_start, b->term_start) == 0 &&
+           date_cmp(a->term_end, b->term_end) == 0;
+}
+
 int sub_store(struct sub_session *ss, struct sub_work *w, struct err *err)
 {
+    int rc;
+
     if (w->row.s.seq == w->stored_seq)
         return 0;
-    if (repo_sub_update(ss->ctx->db, ss->stmts, &w->row, w->stored_seq, err) < 0)
+    /* a cycle charge changes only the snapshot: leave the other indexes alone */
+    if (w->loaded.seq == w->stored_seq && w->stored_seq && same_columns(&w->loaded, &w->row.s))
+        rc = repo_sub_update_state(ss->ctx->db, ss->stmts, &w->row, w->stored_seq, err);
+    else
+        rc = repo_sub_update(ss->ctx->db, ss->stmts, &w->row, w->stored_seq, err);
+    if (rc < 0)
         return -1;
-    w->stored_seq = w->row.s.seq;
+    sub_work_loaded(w);
     return 0;
 }
 
