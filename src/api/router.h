@@ -151,6 +151,28 @@ void api_h_customer_get(struct api_req *req, struct api_resp *resp);
 void api_h_customer_update(struct api_req *req, struct api_resp *resp);
 void api_h_customer_mca(struct api_req *req, struct api_resp *resp);
 
+/* Catalog and price lists (h_catalog*.c, docs/catalog.md). */
+void api_h_pricelists_import(struct api_req *req, struct api_resp *resp);
+void api_h_pricelists_changes(struct api_req *req, struct api_resp *resp);
+void api_h_catalog_products(struct api_req *req, struct api_resp *resp);
+void api_h_catalog_sku_prices(struct api_req *req, struct api_resp *resp);
+void api_h_catalog_sku_price(struct api_req *req, struct api_resp *resp);
+void api_h_catalog_paths_list(struct api_req *req, struct api_resp *resp);
+void api_h_catalog_paths_put(struct api_req *req, struct api_resp *resp);
+void api_h_catalog_paths_delete(struct api_req *req, struct api_resp *resp);
+void api_h_catalog_prereqs_list(struct api_req *req, struct api_resp *resp);
+void api_h_catalog_prereqs_put(struct api_req *req, struct api_resp *resp);
+void api_h_catalog_prereqs_delete(struct api_req *req, struct api_resp *resp);
+void api_h_catalog_est_list(struct api_req *req, struct api_resp *resp);
+void api_h_catalog_est_put(struct api_req *req, struct api_resp *resp);
+void api_h_catalog_est_delete(struct api_req *req, struct api_resp *resp);
+void api_h_catalog_seats_list(struct api_req *req, struct api_resp *resp);
+void api_h_catalog_seats_put(struct api_req *req, struct api_resp *resp);
+void api_h_catalog_seats_delete(struct api_req *req, struct api_resp *resp);
+void api_h_currencies(struct api_req *req, struct api_resp *resp);
+void api_h_rates_list(struct api_req *req, struct api_resp *resp);
+void api_h_rates_create(struct api_req *req, struct api_resp *resp);
+
 /*
  * Build the OpenAPI 3.1 document for `routes`. `version` is the API's version string.
  * Returns a new reference, or NULL with err set (a schema text in the table that does not

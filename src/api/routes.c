@@ -226,6 +226,77 @@
     ",\"signer_last_name\":" PARTY_S ",\"signer_email\":" PARTY_S ",\"signer_phone\":" \
     PARTY_S ",\"agreement_version\":" PARTY_S ",\"attested_by\":" PARTY_S "}}"
 
+/* ---- catalog and price lists (api/h_catalog*.c, docs/catalog.md) ---- */
+
+#define PRICELIST_BODY_LIMIT ((size_t)256 << 20) /* a global price list as one upload */
+
+#define CAT_S "{\"type\":\"string\"}"
+#define CAT_SN "{\"type\":[\"string\",\"null\"]}"
+#define CAT_IDS "{\"type\":\"array\",\"items\":" CAT_S "}"
+
+#define SCHEMA_PRICELIST_UPLOAD \
+    "{\"type\":\"object\",\"required\":[\"content\"],\"additionalProperties\":false," \
+    "\"properties\":{\"content\":{\"type\":\"string\",\"description\":\"the CSV file's " \
+    "text\"},\"file_name\":" CAT_S ",\"month\":{\"type\":\"string\",\"pattern\":" \
+    "\"^[0-9]{4}-[0-9]{2}$\"}}}"
+
+#define SCHEMA_PRICELIST_IMPORT \
+    "{\"type\":\"object\",\"required\":[\"id\",\"already_imported\",\"rows\",\"inserted\"," \
+    "\"updated\",\"unchanged\",\"alerts\"]}"
+
+#define SCHEMA_PRICE_CHANGES \
+    "{\"type\":\"object\",\"required\":[\"from\",\"to\",\"counts\",\"changes\"]}"
+
+#define SCHEMA_PRODUCTS \
+    "{\"type\":\"object\",\"required\":[\"products\"],\"properties\":{\"products\":" \
+    "{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":[\"id\",\"title\"," \
+    "\"skus\"]}}}}"
+
+#define SCHEMA_PRICE_POINT \
+    "{\"type\":\"object\",\"required\":[\"sku\",\"market\",\"currency\",\"term\",\"billing\"," \
+    "\"unit_price\",\"effective_from\"],\"properties\":{\"unit_price\":{\"type\":\"string\"," \
+    "\"description\":\"per seat per billing cycle\"},\"term_price\":" CAT_SN "}}"
+
+#define SCHEMA_SKU_PRICES \
+    "{\"type\":\"object\",\"required\":[\"sku\",\"prices\"],\"properties\":{\"prices\":" \
+    "{\"type\":\"array\",\"items\":" SCHEMA_PRICE_POINT "}}}"
+
+#define SCHEMA_SKU_PRICE \
+    "{\"type\":\"object\",\"required\":[\"at\",\"price\"],\"properties\":{\"price\":" \
+    SCHEMA_PRICE_POINT "}}"
+
+#define SCHEMA_PATHS_PUT \
+    "{\"type\":\"object\",\"required\":[\"targets\"],\"additionalProperties\":false," \
+    "\"properties\":{\"targets\":" CAT_IDS "}}"
+
+#define SCHEMA_PREREQS_PUT \
+    "{\"type\":\"object\",\"required\":[\"requires\"],\"additionalProperties\":false," \
+    "\"properties\":{\"requires\":" CAT_IDS ",\"note\":" CAT_S "}}"
+
+#define SCHEMA_EST_PUT \
+    "{\"type\":\"object\",\"required\":[\"eligible\"],\"additionalProperties\":false," \
+    "\"properties\":{\"eligible\":{\"type\":\"boolean\"},\"uplift_p1m\":" CAT_S \
+    ",\"uplift_fallback\":" CAT_S ",\"note\":" CAT_S "}}"
+
+#define SCHEMA_SEATS_PUT \
+    "{\"type\":\"object\",\"required\":[\"min_seats\"],\"additionalProperties\":false," \
+    "\"properties\":{\"min_seats\":{\"type\":\"integer\",\"minimum\":1},\"max_seats\":" \
+    "{\"type\":[\"integer\",\"null\"]}}}"
+
+#define SCHEMA_CURRENCIES \
+    "{\"type\":\"object\",\"required\":[\"currencies\"],\"properties\":{\"currencies\":" \
+    "{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":[\"code\"," \
+    "\"minor_units\"]}}}}"
+
+#define SCHEMA_RATE \
+    "{\"type\":\"object\",\"required\":[\"from\",\"to\",\"rate\",\"effective_from\"]}"
+
+#define SCHEMA_RATE_NEW \
+    "{\"type\":\"object\",\"required\":[\"from\",\"to\",\"rate\"],\"additionalProperties\":" \
+    "false,\"properties\":{\"from\":" CAT_S ",\"to\":" CAT_S ",\"rate\":" CAT_S \
+    ",\"month\":{\"type\":\"string\",\"description\":\"YYYY-MM: from its 1st\"}," \
+    "\"effective_from\":{\"type\":\"string\",\"format\":\"date\"}}}"
+
 static const struct api_route routes[] = {
     {"GET", "/healthz", api_h_healthz, API_ROLE_PUBLIC, 0, API_TENANCY_NONE, "getHealthz",
      "Liveness: the process is up and serving", NULL, SCHEMA_STATUS, NULL},
@@ -356,6 +427,72 @@ static const struct api_route routes[] = {
      API_TENANCY_SCOPED, "recordCustomerMca",
      "Record the customer's MCA acceptance, directly or attested by its partner",
      SCHEMA_MCA, SCHEMA_CUSTOMER, NULL},
+    /* ---- catalog and price lists (api/h_catalog*.c, docs/catalog.md) ---- */
+    {"POST", "/v1/pricelists", api_h_pricelists_import, API_ROLE_OPERATOR,
+     PRICELIST_BODY_LIMIT, API_TENANCY_GLOBAL, "importPricelist",
+     "Import Microsoft's NCE license-based price list (201 counts; 200 already imported)",
+     SCHEMA_PRICELIST_UPLOAD, SCHEMA_PRICELIST_IMPORT, NULL},
+    {"GET", "/v1/pricelists/changes", api_h_pricelists_changes, API_ROLE_STAFF, 0,
+     API_TENANCY_NONE, "listPriceChanges",
+     "Price changes between the prices in effect on two days (?from, ?to, ?format=json|csv|"
+     "xlsx)", NULL, SCHEMA_PRICE_CHANGES, NULL},
+    {"GET", "/v1/catalog/products", api_h_catalog_products, API_ROLE_STAFF, 0,
+     API_TENANCY_NONE, "listProducts", "Products and their SKUs (?query, ?market, ?limit)",
+     NULL, SCHEMA_PRODUCTS, NULL},
+    {"GET", "/v1/catalog/skus/{id}/prices", api_h_catalog_sku_prices, API_ROLE_STAFF, 0,
+     API_TENANCY_NONE, "listSkuPrices",
+     "A SKU's price points (?market, ?currency, ?at: in effect that day)", NULL,
+     SCHEMA_SKU_PRICES, NULL},
+    {"GET", "/v1/catalog/skus/{id}/price", api_h_catalog_sku_price, API_ROLE_STAFF, 0,
+     API_TENANCY_NONE, "getSkuPrice",
+     "The one price of a plan on a day (?term, ?billing, ?market, ?currency, ?at, ?segment), "
+     "or why there is none", NULL, SCHEMA_SKU_PRICE, NULL},
+    {"GET", "/v1/catalog/upgrade-paths", api_h_catalog_paths_list, API_ROLE_STAFF, 0,
+     API_TENANCY_NONE, "listUpgradePaths", "Upgrade paths: from SKU to allowed targets (?sku)",
+     NULL, NULL, NULL},
+    {"PUT", "/v1/catalog/upgrade-paths/{id}", api_h_catalog_paths_put, API_ROLE_OPERATOR, 0,
+     API_TENANCY_GLOBAL, "putUpgradePaths", "Set a SKU's allowed upgrade targets",
+     SCHEMA_PATHS_PUT, NULL, NULL},
+    {"DELETE", "/v1/catalog/upgrade-paths/{id}", api_h_catalog_paths_delete,
+     API_ROLE_OPERATOR, 0, API_TENANCY_GLOBAL, "deleteUpgradePaths",
+     "Remove a SKU's upgrade paths", NULL, NULL, NULL},
+    {"GET", "/v1/catalog/prerequisites", api_h_catalog_prereqs_list, API_ROLE_STAFF, 0,
+     API_TENANCY_NONE, "listPrerequisites",
+     "Base-licence prerequisites: SKU to the SKUs or product families it needs (?sku)", NULL,
+     NULL, NULL},
+    {"PUT", "/v1/catalog/prerequisites/{id}", api_h_catalog_prereqs_put, API_ROLE_OPERATOR, 0,
+     API_TENANCY_GLOBAL, "putPrerequisites", "Set a SKU's base-licence prerequisites",
+     SCHEMA_PREREQS_PUT, NULL, NULL},
+    {"DELETE", "/v1/catalog/prerequisites/{id}", api_h_catalog_prereqs_delete,
+     API_ROLE_OPERATOR, 0, API_TENANCY_GLOBAL, "deletePrerequisites",
+     "Remove a SKU's prerequisites", NULL, NULL, NULL},
+    {"GET", "/v1/catalog/est-rules", api_h_catalog_est_list, API_ROLE_STAFF, 0,
+     API_TENANCY_NONE, "listEstRules",
+     "EST eligibility and uplift per product family, and the default", NULL, NULL, NULL},
+    {"PUT", "/v1/catalog/est-rules/{id}", api_h_catalog_est_put, API_ROLE_OPERATOR, 0,
+     API_TENANCY_GLOBAL, "putEstRule", "Set a product family's EST eligibility and uplifts",
+     SCHEMA_EST_PUT, NULL, NULL},
+    {"DELETE", "/v1/catalog/est-rules/{id}", api_h_catalog_est_delete, API_ROLE_OPERATOR, 0,
+     API_TENANCY_GLOBAL, "deleteEstRule", "Return a product family to the EST default", NULL,
+     NULL, NULL},
+    {"GET", "/v1/catalog/seat-limits", api_h_catalog_seats_list, API_ROLE_STAFF, 0,
+     API_TENANCY_NONE, "listSeatLimits", "Seat minimum and maximum per SKU", NULL, NULL, NULL},
+    {"PUT", "/v1/catalog/seat-limits/{id}", api_h_catalog_seats_put, API_ROLE_OPERATOR, 0,
+     API_TENANCY_GLOBAL, "putSeatLimits", "Set a SKU's seat minimum and maximum",
+     SCHEMA_SEATS_PUT, NULL, NULL},
+    {"DELETE", "/v1/catalog/seat-limits/{id}", api_h_catalog_seats_delete, API_ROLE_OPERATOR,
+     0, API_TENANCY_GLOBAL, "deleteSeatLimits", "Remove a SKU's seat limits", NULL, NULL,
+     NULL},
+    {"GET", "/v1/currencies", api_h_currencies, API_ROLE_READ, 0, API_TENANCY_NONE,
+     "listCurrencies", "ISO 4217 currencies cspd knows, with their minor units", NULL,
+     SCHEMA_CURRENCIES, NULL},
+    {"GET", "/v1/exchange-rates", api_h_rates_list, API_ROLE_STAFF, 0, API_TENANCY_NONE,
+     "listExchangeRates", "Exchange rates pricing -> billing currency by day (?from, ?to)",
+     NULL, NULL, NULL},
+    {"POST", "/v1/exchange-rates", api_h_rates_create, API_ROLE_OPERATOR, 0,
+     API_TENANCY_GLOBAL, "createExchangeRate",
+     "Set a rate from a month's 1st (as Partner Center fixes them) or a day", SCHEMA_RATE_NEW,
+     SCHEMA_RATE, NULL},
     {NULL, NULL, NULL, API_ROLE_PUBLIC, 0, API_TENANCY_NONE, NULL, NULL, NULL, NULL, NULL},
 };
 

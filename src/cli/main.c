@@ -66,13 +66,35 @@ static const struct cli_command commands[] = {
      "  --db PATH         database file (default $CSPD_DB or var/cspd.db)\n"
      "  --month YYYY-MM   the month the list is for; rows without a start date start then\n"},
     {"pricelist", cmd_pricelist, "compare price lists (new, retired, increases, decreases)",
-     "usage: cspd pricelist diff A.csv B.csv [--format text|csv]\n"
+     "usage: cspd pricelist diff A.csv B.csv [--format text|csv|xlsx] [--out FILE]\n"
      "       cspd pricelist diff [--db PATH] --from YYYY-MM-DD --to YYYY-MM-DD [--format ...]\n"
      "\n"
      "Compare two price list files, or the prices the store holds on two days: new and\n"
      "retired plans, increases and decreases with amount and percent, per market, currency,\n"
      "SKU, term and billing plan (docs/catalog.md).\n"
-     "  --format text|csv   text for people (default), CSV for spreadsheets\n"},
+     "  --format text|csv|xlsx   text for people (default), CSV for scripts, an Excel\n"
+     "                           workbook (needs --out FILE)\n"
+     "  --out FILE               write there instead of standard output\n"},
+    {"catalog", cmd_catalog, "the catalog: products, prices, upgrade paths, EST, rates",
+     "usage: cspd catalog products [--query Q] [--market M] [--limit N] [--db PATH]\n"
+     "       cspd catalog prices SKU [--market M] [--currency C] [--at DATE]\n"
+     "       cspd catalog price SKU --term P1M|P1Y|P3Y --billing monthly|annual|triennial\n"
+     "                          --market M --currency C [--at DATE] [--segment S]\n"
+     "       cspd catalog load KIND FILE     (KIND: upgrade-paths, est, prerequisites,\n"
+     "                                       seat-limits, rates)\n"
+     "       cspd catalog rates load FILE | cspd catalog rates list [--from C] [--to C]\n"
+     "       cspd catalog list KIND\n"
+     "       cspd catalog check --customer ID --sku SKU --quantity N\n"
+     "\n"
+     "products  products and SKUs, by title or id (--query), with prices in --market\n"
+     "prices    a SKU's price points (--at: those in effect that day)\n"
+     "price     exactly one price of a plan on a day (default today), or why there is none:\n"
+     "          no row for the plan, not yet effective (first day), ended (last day),\n"
+     "          ambiguous (several segments or tiers; name --segment)\n"
+     "load      a catalog data CSV (data/catalog/, docs/catalog.md), all or nothing;\n"
+     "          errors name the line and column; a rates month YYYY-MM applies from its 1st\n"
+     "list      the stored catalog data of KIND, tab-separated\n"
+     "check     may the customer order N seats (seat limits, base-licence prerequisites)\n"},
     {"users", cmd_users, "create users and the installation's first owner",
      "usage: cspd users bootstrap --email E [--db PATH]\n"
      "       cspd users create --email E --role ROLE [--partner ID | --customer ID] [--db PATH]\n"
@@ -113,36 +135,13 @@ static const struct cli_command commands[] = {
      "       cspd invoice list [--period PERIOD] [--db PATH]\n"
      "       cspd invoice show ID|NUMBER [--format json|csv|pdf] [--out FILE] [--db PATH]\n"
      "       cspd invoice pay|void|credit ID [--at INSTANT] [--db PATH]\n"
-     "       cspd invoice export PERIOD --format csv|xlsx|gl [--table T] [--out FILE]\n"
      "\n"
      "close   rate every Microsoft charge of PERIOD (YYYY-MM) and issue the invoices, one\n"
      "        transaction per issuer; running it twice changes nothing (docs/billing.md)\n"
      "        --draft  build draft invoices only (a later close finalizes them)\n"
      "        --at     the instant to use as now (default: the real clock)\n"
      "show    print an invoice as JSON (default), CSV or PDF (--out FILE for PDF)\n"
-     "credit  issue a credit note cancelling a finalized invoice; prints its id\n"
-     "export  the period for accounting: csv (--table invoices|lines|margins_customer|\n"
-     "        margins_reseller|margins_product; default lines), xlsx (every table, one\n"
-     "        sheet each; --out required) or gl (general-ledger journal per invoice)\n"},
-    {"margins", cmd_margins, "margin rules: list, add, end",
-     "usage: cspd margins list [--seller ID] [--db PATH]\n"
-     "       cspd margins add --seller ID --kind markup|discount|fixed --value N\n"
-     "            [--level subscription|customer|reseller|partner] [--target ID]\n"
-     "            [--product P] [--sku S] [--currency C] [--from DATE] [--to DATE]\n"
-     "            [--allow-below-cost] [--note TEXT] [--at INSTANT] [--db PATH]\n"
-     "       cspd margins end ID --on DATE [--at INSTANT] [--db PATH]\n"
-     "\n"
-     "add   a rule from --from (default today); below cost is refused without\n"
-     "      --allow-below-cost (then an alert.below_cost outbox row is written)\n"
-     "end   the rule's last day; a rule that priced billed lines cannot end before them\n"
-     "See docs/billing.md.\n"},
-    {"reports", cmd_reports, "revenue, cost and margin reports; TTM revenue per partner",
-     "usage: cspd reports margins --from DATE --to DATE\n"
-     "            [--group-by month|customer|reseller|product_family] [--partner ID] [--json]\n"
-     "       cspd reports ttm [PARTNER] [--as-of DATE] [--db PATH]\n"
-     "\n"
-     "margins  rated lines starting from..to, summed per group and currency\n"
-     "ttm      trailing-twelve-month revenue in USD of each issuing partner (or one)\n"},
+     "credit  issue a credit note cancelling a finalized invoice; prints its id\n"},
     {"partners", cmd_partners, "partners, relationships and their FY26 compliance report",
      "usage: cspd partners list [--kind KIND] [--db PATH]\n"
      "       cspd partners show ID [--db PATH]\n"
