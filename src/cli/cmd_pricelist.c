@@ -1,13 +1,14 @@
 /*
  * cli/cmd_pricelist.c — `cspd pricelist diff`: what changed between two price lists.
  *
- *   cspd pricelist diff A.csv B.csv [--format text|csv]
- *   cspd pricelist diff [--db PATH] --from YYYY-MM-DD --to YYYY-MM-DD [--format text|csv]
+ *   cspd pricelist diff A.csv B.csv [--format text|csv|xlsx] [--out FILE]
+ *   cspd pricelist diff [--db PATH] --from YYYY-MM-DD --to YYYY-MM-DD [--format ...]
  *
  * The first compares two of Microsoft's price list files (nothing is stored); the second what
  * the store holds in effect on two days (after `cspd import pricelist`). svc/pricelist_diff.c
  * does the work; this file parses flags and picks the output. Text is for people, CSV (one
- * row per change, docs/catalog.md) for spreadsheets and scripts.
+ * row per change, docs/catalog.md) for scripts, XLSX (svc/pricelist_xlsx.c) for spreadsheets;
+ * an XLSX workbook is written to --out only.
  * Exit status: 0 done (whether or not anything changed), 1 failure, 2 usage error.
  */
 #include <getopt.h>
@@ -21,7 +22,8 @@ struct diff_args {
     const char *file_a, *file_b;
     const char *db_flag;
     const char *from, *to;
-    bool csv;
+    const char *out;            /* --out FILE, or NULL for stdout */
+    enum { FMT_TEXT, FMT_CSV, FMT_XLSX } format;
 };
 
 static int load_sides(const struct diff_args *a, struct pricelist_set *sa,
@@ -63,10 +65,27 @@ static int run_diff(const struct diff_args *a)
     memset(&d, 0, sizeof(d));
     if (load_sides(a, &sa, &sb, &err) || pricelist_diff_compute(&sa, &sb, &d, &err))
         goto out;
-    if (a->csv ? pricelist_diff_write_csv(&d, stdout, &err)
-               : pricelist_diff_write_text(&d, a->file_a ? a->file_a : a->from,
-                                           a->file_b ? a->file_b : a->to, stdout, &err))
-        goto out;
+    if (a->format == FMT_XLSX) {
+        if (pricelist_diff_write_xlsx(&d, a->out, &err))
+            goto out;
+    } else {
+        FILE *o = a->out ? fopen(a->out, "wb") : stdout;
+
+        if (!o) {
+            err_set(&err, ERR_IO, "out", "cannot create %s", a->out);
+            goto out;
+        }
+        rc = a->format == FMT_CSV
+                 ? pricelist_diff_write_csv(&d, o, &err)
+                 : pricelist_diff_write_text(&d, a->file_a ? a->file_a : a->from,
+                                             a->file_b ? a->file_b : a->to, o, &err);
+        if (a->out && fclose(o) != 0 && rc == 0)
+            rc = err_set(&err, ERR_IO, "out", "cannot write %s", a->out);
+        if (rc) {
+            rc = 1;
+            goto out;
+        }
+    }
     rc = 0;
 out:
     if (rc)
@@ -84,6 +103,7 @@ int cmd_pricelist(int argc, char **argv)
         {"from", required_argument, NULL, 'f'},
         {"to", required_argument, NULL, 't'},
         {"format", required_argument, NULL, 'F'},
+        {"out", required_argument, NULL, 'o'},
         {NULL, 0, NULL, 0},
     };
     struct diff_args a = {0};
@@ -103,11 +123,20 @@ int cmd_pricelist(int argc, char **argv)
             a.to = optarg;
             break;
         case 'F':
-            if (strcmp(optarg, "csv") != 0 && strcmp(optarg, "text") != 0) {
-                fprintf(stderr, "cspd pricelist: --format is text or csv, not '%s'\n", optarg);
+            if (strcmp(optarg, "csv") == 0) {
+                a.format = FMT_CSV;
+            } else if (strcmp(optarg, "xlsx") == 0) {
+                a.format = FMT_XLSX;
+            } else if (strcmp(optarg, "text") == 0) {
+                a.format = FMT_TEXT;
+            } else {
+                fprintf(stderr, "cspd pricelist: --format is text, csv or xlsx, not '%s'\n",
+                        optarg);
                 return 2;
             }
-            a.csv = strcmp(optarg, "csv") == 0;
+            break;
+        case 'o':
+            a.out = optarg;
             break;
         case ':':
             fprintf(stderr, "cspd pricelist: option '%s' needs a value\n", argv[optind - 1]);
@@ -129,6 +158,10 @@ int cmd_pricelist(int argc, char **argv)
     } else if (nfiles != 0 || !a.from || !a.to) {
         fprintf(stderr, "cspd pricelist diff: give two files, or --from and --to (with "
                         "--db)\n");
+        return 2;
+    }
+    if (a.format == FMT_XLSX && !a.out) {
+        fprintf(stderr, "cspd pricelist diff: --format xlsx needs --out FILE\n");
         return 2;
     }
     if (!a.file_a) {
