@@ -53,6 +53,17 @@ int cmd_recon_import(int argc, char **argv);
 int cmd_users(int argc, char **argv);
 int cmd_partners(int argc, char **argv);
 int cmd_customers(int argc, char **argv);
+int cmd_margins(int argc, char **argv);
+int cmd_reports(int argc, char **argv);
+
+/*
+ * Shared by the billing commands (cmd_invoice.c, cmd_margins.c, cmd_reports.c): open an
+ * existing, migrated database (never created here), and "now" from --at (else the real
+ * clock).
+ */
+struct db;
+int cli_bill_open(const char *db_arg, struct db **db, struct err *err);
+int cli_bill_now(const char *at, instant_t *now, struct err *err);
 
 /*
  * Shared by `cspd partners` and `cspd customers` (cmd_partners.c): flags become the JSON

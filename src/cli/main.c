@@ -135,13 +135,36 @@ static const struct cli_command commands[] = {
      "       cspd invoice list [--period PERIOD] [--db PATH]\n"
      "       cspd invoice show ID|NUMBER [--format json|csv|pdf] [--out FILE] [--db PATH]\n"
      "       cspd invoice pay|void|credit ID [--at INSTANT] [--db PATH]\n"
+     "       cspd invoice export PERIOD --format csv|xlsx|gl [--table T] [--out FILE]\n"
      "\n"
      "close   rate every Microsoft charge of PERIOD (YYYY-MM) and issue the invoices, one\n"
      "        transaction per issuer; running it twice changes nothing (docs/billing.md)\n"
      "        --draft  build draft invoices only (a later close finalizes them)\n"
      "        --at     the instant to use as now (default: the real clock)\n"
      "show    print an invoice as JSON (default), CSV or PDF (--out FILE for PDF)\n"
-     "credit  issue a credit note cancelling a finalized invoice; prints its id\n"},
+     "credit  issue a credit note cancelling a finalized invoice; prints its id\n"
+     "export  the period for accounting: csv (--table invoices|lines|margins_customer|\n"
+     "        margins_reseller|margins_product; default lines), xlsx (every table, one\n"
+     "        sheet each; --out required) or gl (general-ledger journal per invoice)\n"},
+    {"margins", cmd_margins, "margin rules: list, add, end",
+     "usage: cspd margins list [--seller ID] [--db PATH]\n"
+     "       cspd margins add --seller ID --kind markup|discount|fixed --value N\n"
+     "            [--level subscription|customer|reseller|partner] [--target ID]\n"
+     "            [--product P] [--sku S] [--currency C] [--from DATE] [--to DATE]\n"
+     "            [--allow-below-cost] [--note TEXT] [--at INSTANT] [--db PATH]\n"
+     "       cspd margins end ID --on DATE [--at INSTANT] [--db PATH]\n"
+     "\n"
+     "add   a rule from --from (default today); below cost is refused without\n"
+     "      --allow-below-cost (then an alert.below_cost outbox row is written)\n"
+     "end   the rule's last day; a rule that priced billed lines cannot end before them\n"
+     "See docs/billing.md.\n"},
+    {"reports", cmd_reports, "revenue, cost and margin reports; TTM revenue per partner",
+     "usage: cspd reports margins --from DATE --to DATE\n"
+     "            [--group-by month|customer|reseller|product_family] [--partner ID] [--json]\n"
+     "       cspd reports ttm [PARTNER] [--as-of DATE] [--db PATH]\n"
+     "\n"
+     "margins  rated lines starting from..to, summed per group and currency\n"
+     "ttm      trailing-twelve-month revenue in USD of each issuing partner (or one)\n"},
     {"partners", cmd_partners, "partners, relationships and their FY26 compliance report",
      "usage: cspd partners list [--kind KIND] [--db PATH]\n"
      "       cspd partners show ID [--db PATH]\n"
