@@ -173,6 +173,21 @@ void api_h_currencies(struct api_req *req, struct api_resp *resp);
 void api_h_rates_list(struct api_req *req, struct api_resp *resp);
 void api_h_rates_create(struct api_req *req, struct api_resp *resp);
 
+/* Billing: invoices, margin rules, reports (h_invoice.c, h_margin.c, h_report.c). */
+void api_h_invoices_list(struct api_req *req, struct api_resp *resp);
+void api_h_invoices_close(struct api_req *req, struct api_resp *resp);
+void api_h_invoice_get(struct api_req *req, struct api_resp *resp);
+void api_h_invoice_pay(struct api_req *req, struct api_resp *resp);
+void api_h_invoice_void(struct api_req *req, struct api_resp *resp);
+void api_h_invoice_credit(struct api_req *req, struct api_resp *resp);
+void api_h_margin_rules_list(struct api_req *req, struct api_resp *resp);
+void api_h_margin_rules_create(struct api_req *req, struct api_resp *resp);
+void api_h_margin_rule_get(struct api_req *req, struct api_resp *resp);
+void api_h_margin_rule_update(struct api_req *req, struct api_resp *resp);
+void api_h_margin_rule_delete(struct api_req *req, struct api_resp *resp);
+void api_h_report_margins(struct api_req *req, struct api_resp *resp);
+void api_h_report_ttm(struct api_req *req, struct api_resp *resp);
+
 /*
  * Build the OpenAPI 3.1 document for `routes`. `version` is the API's version string.
  * Returns a new reference, or NULL with err set (a schema text in the table that does not

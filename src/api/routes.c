@@ -297,6 +297,70 @@
     ",\"month\":{\"type\":\"string\",\"description\":\"YYYY-MM: from its 1st\"}," \
     "\"effective_from\":{\"type\":\"string\",\"format\":\"date\"}}}"
 
+/* ---- billing: invoices, margin rules, reports (api/h_invoice.c, h_margin.c, h_report.c,
+ * docs/billing.md) ---- */
+
+#define BILL_S "{\"type\":\"string\"}"
+#define BILL_SN "{\"type\":[\"string\",\"null\"]}"
+
+#define SCHEMA_INVOICE \
+    "{\"type\":\"object\",\"required\":[\"format\",\"id\",\"number\",\"kind\",\"status\"," \
+    "\"issuer_id\",\"period\",\"currency\",\"subtotal\",\"tax\",\"total\"],\"properties\":{" \
+    "\"id\":" BILL_S ",\"number\":" BILL_SN ",\"kind\":{\"enum\":[\"invoice\"," \
+    "\"credit_note\"]},\"status\":{\"enum\":[\"draft\",\"finalized\",\"paid\",\"void\"]}," \
+    "\"period\":" BILL_S ",\"currency\":" BILL_S ",\"subtotal\":" BILL_S ",\"tax\":" BILL_S \
+    ",\"total\":" BILL_S ",\"lines\":{\"type\":\"array\"}}}"
+
+#define SCHEMA_INVOICES \
+    "{\"type\":\"object\",\"required\":[\"invoices\",\"more\"],\"properties\":{" \
+    "\"invoices\":{\"type\":\"array\",\"items\":" SCHEMA_INVOICE "}," \
+    "\"more\":{\"type\":\"boolean\"}}}"
+
+#define SCHEMA_CLOSE \
+    "{\"type\":\"object\",\"required\":[\"period\"],\"additionalProperties\":false," \
+    "\"properties\":{\"period\":{\"type\":\"string\",\"pattern\":\"^[0-9]{4}-[0-9]{2}$\"}," \
+    "\"draft\":{\"type\":\"boolean\"}}}"
+
+#define SCHEMA_CLOSE_STATS \
+    "{\"type\":\"object\",\"required\":[\"period\",\"issuers\",\"rated\",\"invoices\"]}"
+
+#define BILL_RULE_PROPS \
+    "\"properties\":{\"seller_id\":" BILL_S ",\"level\":{\"enum\":[\"subscription\"," \
+    "\"customer\",\"reseller\",\"partner\"]},\"target_id\":" BILL_SN ",\"product_id\":" \
+    BILL_SN ",\"sku\":" BILL_SN ",\"kind\":{\"enum\":[\"markup\",\"discount\",\"fixed\"]}," \
+    "\"value\":{\"type\":[\"string\",\"integer\"]},\"currency\":" BILL_SN \
+    ",\"effective_from\":{\"type\":\"string\",\"format\":\"date\"},\"effective_to\":" \
+    "{\"type\":[\"string\",\"null\"],\"format\":\"date\"},\"allow_below_cost\":" \
+    "{\"type\":\"boolean\"},\"note\":" BILL_S "}"
+
+#define SCHEMA_RULE_NEW \
+    "{\"type\":\"object\",\"required\":[\"kind\",\"value\"],\"additionalProperties\":false," \
+    BILL_RULE_PROPS "}"
+
+#define SCHEMA_RULE_PATCH "{\"type\":\"object\",\"additionalProperties\":false," BILL_RULE_PROPS "}"
+
+#define SCHEMA_RULE \
+    "{\"type\":\"object\",\"required\":[\"id\",\"seller_id\",\"level\",\"kind\",\"value\"," \
+    "\"effective_from\",\"allow_below_cost\"]," BILL_RULE_PROPS "}"
+
+#define SCHEMA_RULES \
+    "{\"type\":\"object\",\"required\":[\"rules\",\"more\"],\"properties\":{\"rules\":" \
+    "{\"type\":\"array\",\"items\":" SCHEMA_RULE "},\"more\":{\"type\":\"boolean\"}}}"
+
+#define BILL_GROUP \
+    "{\"type\":\"object\",\"required\":[\"currency\",\"revenue\",\"cost\",\"margin\"," \
+    "\"margin_pct\",\"lines\"]}"
+
+#define SCHEMA_MARGIN_REPORT \
+    "{\"type\":\"object\",\"required\":[\"from\",\"to\",\"group_by\",\"groups\",\"totals\"]," \
+    "\"properties\":{\"groups\":{\"type\":\"array\",\"items\":" BILL_GROUP "},\"totals\":" \
+    "{\"type\":\"array\",\"items\":" BILL_GROUP "}}}"
+
+#define SCHEMA_TTM \
+    "{\"type\":\"object\",\"required\":[\"from\",\"as_of\",\"partners\"],\"properties\":{" \
+    "\"partners\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":" \
+    "[\"partner_id\",\"name\",\"ttm_revenue_usd\"]}}}}"
+
 static const struct api_route routes[] = {
     {"GET", "/healthz", api_h_healthz, API_ROLE_PUBLIC, 0, API_TENANCY_NONE, "getHealthz",
      "Liveness: the process is up and serving", NULL, SCHEMA_STATUS, NULL},
@@ -493,6 +557,50 @@ static const struct api_route routes[] = {
      API_TENANCY_GLOBAL, "createExchangeRate",
      "Set a rate from a month's 1st (as Partner Center fixes them) or a day", SCHEMA_RATE_NEW,
      SCHEMA_RATE, NULL},
+    /* ---- billing: invoices, margin rules, reports (api/h_invoice.c, h_margin.c,
+     * h_report.c, docs/billing.md) ---- */
+    {"GET", "/v1/invoices", api_h_invoices_list, API_ROLE_READ, 0, API_TENANCY_SCOPED,
+     "listInvoices", "Invoices in the caller's scope (?period=YYYY-MM, ?status, ?customer_id)",
+     NULL, SCHEMA_INVOICES, NULL},
+    {"POST", "/v1/invoices/close", api_h_invoices_close, API_ROLE_BILLING, 4096,
+     API_TENANCY_SCOPED, "closeInvoices",
+     "Close a billing period for the caller's issuers: rate, invoice, number (idempotent)",
+     SCHEMA_CLOSE, SCHEMA_CLOSE_STATS, NULL},
+    {"GET", "/v1/invoices/{id}", api_h_invoice_get, API_ROLE_READ, 0, API_TENANCY_SCOPED,
+     "getInvoice", "An invoice by id or number (?format=json|csv|pdf)", NULL, SCHEMA_INVOICE,
+     NULL},
+    {"POST", "/v1/invoices/{id}/pay", api_h_invoice_pay, API_ROLE_BILLING, 1024,
+     API_TENANCY_SCOPED, "payInvoice", "Mark a finalized invoice paid (audited)", SCHEMA_EMPTY,
+     SCHEMA_INVOICE, NULL},
+    {"POST", "/v1/invoices/{id}/void", api_h_invoice_void, API_ROLE_BILLING, 1024,
+     API_TENANCY_SCOPED, "voidInvoice", "Void a finalized invoice (audited)", SCHEMA_EMPTY,
+     SCHEMA_INVOICE, NULL},
+    {"POST", "/v1/invoices/{id}/credit", api_h_invoice_credit, API_ROLE_BILLING, 1024,
+     API_TENANCY_SCOPED, "creditInvoice",
+     "Issue the credit note cancelling a finalized or paid invoice", SCHEMA_EMPTY,
+     SCHEMA_INVOICE, NULL},
+    {"GET", "/v1/margin-rules", api_h_margin_rules_list, API_ROLE_STAFF, 0, API_TENANCY_SCOPED,
+     "listMarginRules", "Margin rules of the sellers in the caller's scope (?seller_id)", NULL,
+     SCHEMA_RULES, NULL},
+    {"POST", "/v1/margin-rules", api_h_margin_rules_create, API_ROLE_BILLING, 8192,
+     API_TENANCY_SCOPED, "createMarginRule",
+     "Add a margin rule; below cost only with allow_below_cost (then alert.below_cost)",
+     SCHEMA_RULE_NEW, SCHEMA_RULE, NULL},
+    {"GET", "/v1/margin-rules/{id}", api_h_margin_rule_get, API_ROLE_STAFF, 0,
+     API_TENANCY_SCOPED, "getMarginRule", "A margin rule", NULL, SCHEMA_RULE, NULL},
+    {"PATCH", "/v1/margin-rules/{id}", api_h_margin_rule_update, API_ROLE_BILLING, 8192,
+     API_TENANCY_SCOPED, "updateMarginRule",
+     "Change a rule; one that priced billed lines can only be ended (effective_to)",
+     SCHEMA_RULE_PATCH, SCHEMA_RULE, NULL},
+    {"DELETE", "/v1/margin-rules/{id}", api_h_margin_rule_delete, API_ROLE_BILLING, 0,
+     API_TENANCY_SCOPED, "deleteMarginRule", "Delete a rule that never priced a billed line",
+     NULL, NULL, NULL},
+    {"GET", "/v1/reports/margins", api_h_report_margins, API_ROLE_STAFF, 0, API_TENANCY_SCOPED,
+     "reportMargins", "Revenue, cost and margin (?from, ?to, ?group_by=month|customer|"
+     "reseller|product_family, ?partner_id)", NULL, SCHEMA_MARGIN_REPORT, NULL},
+    {"GET", "/v1/reports/ttm-revenue", api_h_report_ttm, API_ROLE_STAFF, 0, API_TENANCY_SCOPED,
+     "reportTtmRevenue", "Trailing-twelve-month revenue in USD per partner (?partner_id, "
+     "?as_of)", NULL, SCHEMA_TTM, NULL},
     {NULL, NULL, NULL, API_ROLE_PUBLIC, 0, API_TENANCY_NONE, NULL, NULL, NULL, NULL, NULL},
 };
 
