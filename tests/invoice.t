@@ -4,7 +4,10 @@
 # Migrates a fresh database, inserts a direct-bill partner, one customer (19% VAT), a margin
 # rule (markup 20%) and Microsoft's charge lines in the engine's shape (store/repo_charge.c),
 # then: closes 2026-11 (one invoice, numbered INV-2026-000001), closes it again (nothing
-# changes), exports the invoice as JSON, CSV and PDF and reads the PDF back with pdftotext.
+# changes), exports the invoice as JSON, CSV and PDF and reads the PDF back with pdftotext;
+# margin rules from the command line (below cost refused, then allowed with its alert; a rule
+# that priced lines cannot end before them), the margin report and TTM revenue, the period
+# exports (XLSX re-opened as a zip, the general ledger balanced) and `cspd day --close`.
 # Worked by hand: 10 seats at 10.08 -> 12.096 -> 12.10 x 10 = 121.00; VAT 19% = 22.99;
 # total 143.99.
 set -u
@@ -44,6 +47,10 @@ INSERT INTO margin_rules (id, seller_id, level, kind, value, effective_from, cre
 INSERT INTO tax_rates VALUES ('prt_P', 'DE', '19', 'VAT');
 INSERT INTO billing_settings (partner_id, colour, payment_terms_days)
     VALUES ('prt_P', '#aa3300', 30);
+INSERT INTO price_points (sku, term, billing, market, currency, unit_price, erp_price,
+                          effective_from)
+    VALUES ('PROD1:0001', 'P1M', 'monthly', 'DE', 'EUR', '10.08', '12.10', '2026-01-01');
+INSERT INTO exchange_rates VALUES ('EUR', 'USD', '1.10', '2026-11-01');
 INSERT INTO charges (id, subscription_id, event_seq, charge_type, sku, start_date, end_date,
                      quantity, unit_price, effective_unit_price, subtotal, currency,
                      billing_currency, est, created_at)
@@ -81,6 +88,64 @@ case "$txt" in *"INV-2026-000001"*"143.99"*) r=0 ;; *) r=1 ;; esac
 ok $r "pdftotext reads the number and the total" "$txt"
 case "$txt" in *"VAT 19%"*"22.99"*) r=0 ;; *) r=1 ;; esac
 ok $r "pdftotext reads the tax line" "$txt"
+
+# ---- margin rules, reports, period exports ----
+out=$("$BIN" margins list --db "$db" 2>&1)
+case "$out" in *mrg_1*prt_P*partner*markup*20*) r=0 ;; *) r=1 ;; esac
+ok $r "margins list shows the rule" "$out"
+
+out=$("$BIN" margins add --seller prt_P --kind fixed --value 5 --currency EUR \
+      --sku PROD1:0001 --from 2026-12-01 --at 2026-11-20T00:00:00Z --db "$db" 2>&1)
+[ $? -eq 1 ] && case "$out" in *"below Microsoft's price 10.08"*) true ;; *) false ;; esac
+ok $? "a fixed price below Microsoft's is refused" "$out"
+out=$("$BIN" margins add --seller prt_P --kind fixed --value 5 --currency EUR \
+      --sku PROD1:0001 --from 2026-12-01 --allow-below-cost --at 2026-11-20T00:00:00Z \
+      --db "$db" 2>&1)
+ok $? "... and accepted with --allow-below-cost" "$out"
+count=$(sqlite3 "$db" "SELECT COUNT(*) FROM outbox WHERE topic = 'alert.below_cost'
+                       AND payload LIKE '%margin_rule%'")
+[ "$count" = 1 ]
+ok $? "an alert.below_cost outbox row for the rule" "$count"
+out=$("$BIN" margins end mrg_1 --on 2026-10-31 --db "$db" 2>&1)
+[ $? -eq 1 ] && case "$out" in *"cannot end before"*) true ;; *) false ;; esac
+ok $? "a rule that priced November cannot end in October" "$out"
+out=$("$BIN" margins end mrg_1 --on 2026-11-30 --db "$db" 2>&1)
+case "$out" in *'"effective_to": "2026-11-30"'*) r=0 ;; *) r=1 ;; esac
+ok $r "it can end on 2026-11-30" "$out"
+
+out=$("$BIN" reports margins --from 2026-11-01 --to 2026-11-30 --group-by customer --json \
+      --db "$db" 2>&1)
+got=$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); g=d["groups"][0]
+print(g["key"], g["revenue"], g["cost"], g["margin"], g["margin_pct"])' 2>&1)
+[ "$got" = "cus_C 121 100.8 20.2 16.69" ]
+ok $? "margin report: 121.00 - 100.80 = 20.20 (16.69%)" "$got $out"
+out=$("$BIN" reports ttm prt_P --as-of 2026-11-30 --db "$db" 2>&1)
+case "$out" in *prt_P*"133.10 USD"*) r=0 ;; *) r=1 ;; esac
+ok $r "TTM revenue 121.00 EUR x 1.10 = 133.10 USD" "$out"
+
+"$BIN" invoice export 2026-11 --format xlsx --out "$tmp/p.xlsx" --db "$db" 2>&1
+ok $? "XLSX period export written"
+python3 -c 'import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1]); w = z.read("xl/workbook.xml").decode()
+names = ["invoices", "lines", "margins_by_customer", "margins_by_reseller",
+         "margins_by_product", "About"]
+sys.exit(0 if all("name=\"%s\"" % n in w for n in names) else 1)' "$tmp/p.xlsx" 2>&1
+ok $? "the workbook re-opens with its six sheets"
+"$BIN" invoice export 2026-11 --format gl --out "$tmp/gl.csv" --db "$db" 2>&1
+got=$(python3 -c 'import csv, sys
+from decimal import Decimal
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+d = sum(Decimal(r["debit"] or 0) for r in rows); c = sum(Decimal(r["credit"] or 0) for r in rows)
+print(len(rows), d, c)' "$tmp/gl.csv" 2>&1)
+[ "$got" = "3 143.99 143.99" ]
+ok $? "general ledger: AR 143.99 = revenue 121.00 + VAT 22.99" "$got"
+out=$("$BIN" invoice export 2026-11 --format csv --table invoices --db "$db" 2>&1)
+case "$out" in cspd_invoices_v1,*INV-2026-000001*) r=0 ;; *) r=1 ;; esac
+ok $r "CSV table of the period's invoices" "$out"
+
+out=$("$BIN" day --date 2026-12-01 --close --db "$db" 2>&1)
+case "$out" in *"close 2026-11: 1 issuers due (1 already closed), 0 invoices"*) r=0 ;; *) r=1 ;; esac
+ok $r "cspd day --close: November is already closed, nothing changes" "$out"
 
 "$BIN" invoice pay INV-2026-000001 --at 2026-12-10T00:00:00Z --db "$db" 2>&1
 ok $? "paid"

@@ -1,12 +1,15 @@
 /*
- * cli/cmd_day.c — `cspd day [--date YYYY-MM-DD] [--db PATH]`: run the daily cycle on the real
- * database (nce-rules.md Part A 1: 00:00 UTC) up to and including DATE (default: today, UTC).
+ * cli/cmd_day.c — `cspd day [--date YYYY-MM-DD] [--close] [--db PATH]`: run the daily cycle on
+ * the real database (nce-rules.md Part A 1: 00:00 UTC) up to and including DATE (default:
+ * today, UTC).
  *
  * Thin: svc/day.c (day_run) does the work — every cycle charge, renewal, EST month and expiry
  * due on or before DATE, missed days included — and this file resolves the database, reads the
  * flag and prints one summary line. Running it twice for the same day changes nothing the second
  * time. The database must exist and be migrated (`cspd db migrate`); it is never created here.
- * Exit status: 0 done, 1 the run failed, 2 usage error.
+ * With --close, the billing close step follows (svc/invoice_svc.h invoice_close_due): every
+ * issuer whose close day has come closes the previous month. Exit status: 0 done, 1 the run
+ * failed, 2 usage error.
  */
 #include <getopt.h>
 #include <string.h>
@@ -16,6 +19,7 @@
 #include "core/clock.h"
 #include "core/id.h"
 #include "store/db.h"
+#include "svc/invoice_svc.h"
 #include "svc/sub_svc.h"
 
 int cmd_day(int argc, char **argv)
@@ -23,6 +27,7 @@ int cmd_day(int argc, char **argv)
     static const struct option opts[] = {
         {"date", required_argument, NULL, 'd'},
         {"db", required_argument, NULL, 'b'},
+        {"close", no_argument, NULL, 'c'}, /* billing: invoice_close_due after the day */
         {NULL, 0, NULL, 0},
     };
     const char *date_arg = NULL, *db_arg = NULL, *url;
@@ -35,6 +40,7 @@ int cmd_day(int argc, char **argv)
     struct stat sb;
     char d[DATE_STRLEN];
     int c, version;
+    bool close_step = false;
 
     err_clear(&err);
     optind = 1;
@@ -43,6 +49,8 @@ int cmd_day(int argc, char **argv)
             date_arg = optarg;
         else if (c == 'b')
             db_arg = optarg;
+        else if (c == 'c')
+            close_step = true;
         else {
             cli_usage("day", stderr);
             return 2;
@@ -83,6 +91,16 @@ int cmd_day(int argc, char **argv)
            "(%zu cycle charges, %zu renewals, %zu EST months, %zu expiries)\n",
            d, st.subscriptions, st.events, st.charges, st.cycles, st.renewed, st.est_months,
            st.expired);
+    if (close_step) { /* docs/billing.md "The close": issuers whose close day has come */
+        struct bill_ctx bc = {.db = db, .actor = "system:day"};
+        struct close_stats cs;
+        char period[INVOICE_PERIOD_MAX];
+
+        if (invoice_close_due(&bc, day, instant_from_date(day), period, &cs, &err) < 0)
+            goto fail;
+        printf("close %s: %zu issuers due (%zu already closed), %zu invoices\n", period,
+               cs.issuers, cs.already_closed, cs.invoices);
+    }
     db_close(db);
     return 0;
 fail:

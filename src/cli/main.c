@@ -35,10 +35,12 @@ static const struct cli_command commands[] = {
      "  --print   print what the engine computed as JSON instead of comparing\n"
      "Exit status: 0 all match, 1 a mismatch (a diff is printed), 2 an invalid file.\n"},
     {"day", cmd_day, "run the daily cycle (renewals, cycle charges, EST, expiries)",
-     "usage: cspd day [--date YYYY-MM-DD] [--db PATH]\n"
+     "usage: cspd day [--date YYYY-MM-DD] [--close] [--db PATH]\n"
      "\n"
      "Run the daily cycle for every subscription up to 00:00 UTC of DATE (default: today).\n"
-     "Running it twice for the same day changes nothing the second time.\n"},
+     "Running it twice for the same day changes nothing the second time.\n"
+     "  --close   then close the previous month for every issuer whose close day\n"
+     "            (billing_settings.close_day, default 1) has come (docs/billing.md)\n"},
     {"demo", cmd_demo, "seed a synthetic book of business; write its Microsoft files",
      "usage: cspd demo seed [--db PATH] [--partners N] [--customers N] [--subscriptions N]\n"
      "                      [--months N] [--seed S] [--start YYYY-MM-DD]\n"
