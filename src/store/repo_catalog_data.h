@@ -144,7 +144,7 @@ struct catdata_price_filter {
     enum term term;             /* with has_plan */
     enum billing billing;
     bool has_at;
-    struct date at;             /* only rows in effect on this day */
+    struct date at;             /* only the row in effect that day, per plan (Part A 9) */
 };
 /* Price points of a SKU, ordered by market, currency, term, billing, effective_from, id. */
 int repo_catdata_prices_each(struct db *db, const struct catdata_price_filter *f,

@@ -159,11 +159,19 @@ out:
 int repo_catdata_prices_each(struct db *db, const struct catdata_price_filter *f,
                              catdata_price_fn fn, void *ctx, struct err *err)
 {
+    /* with a day: the rows in effect that day, less those a later-starting row of the same
+       plan, segment and tier replaces (the price in effect, nce-rules Part A 9) */
     static const char sql[] =
-        "SELECT " PRICE_COLS " FROM price_points WHERE sku = ?"
+        "SELECT " PRICE_COLS " FROM price_points p WHERE sku = ?"
         " AND (? IS NULL OR market = ?) AND (? IS NULL OR currency = ?)"
         " AND (? IS NULL OR (term = ? AND billing = ?))"
-        " AND (? IS NULL OR (effective_from <= ? AND (effective_to IS NULL OR effective_to >= ?)))"
+        " AND (? IS NULL OR (effective_from <= ? AND (effective_to IS NULL OR effective_to >= ?)"
+        "  AND NOT EXISTS (SELECT 1 FROM price_points n WHERE n.sku = p.sku"
+        "   AND n.term = p.term AND n.billing = p.billing AND n.market = p.market"
+        "   AND n.currency = p.currency AND COALESCE(n.segment, '') = COALESCE(p.segment, '')"
+        "   AND COALESCE(n.tier_min, '') = COALESCE(p.tier_min, '')"
+        "   AND n.effective_from > p.effective_from AND n.effective_from <= ?"
+        "   AND (n.effective_to IS NULL OR n.effective_to >= ?))))"
         " ORDER BY market, currency, term, billing, effective_from, id";
     struct db_stmt *st = NULL;
     const char *plan = f->has_plan ? "1" : NULL;
@@ -179,7 +187,8 @@ int repo_catdata_prices_each(struct db *db, const struct catdata_price_filter *f
         bind_opt(st, 7, f->has_plan ? term_name(f->term) : NULL, err) < 0 ||
         bind_opt(st, 8, f->has_plan ? billing_name(f->billing) : NULL, err) < 0 ||
         bind_opt(st, 9, day, err) < 0 || bind_opt(st, 10, day, err) < 0 ||
-        bind_opt(st, 11, day, err) < 0) {
+        bind_opt(st, 11, day, err) < 0 || bind_opt(st, 12, day, err) < 0 ||
+        bind_opt(st, 13, day, err) < 0) {
         db_finalize(st);
         return -1;
     }
