@@ -86,13 +86,16 @@ int day_run(const struct svc_ctx *ctx, instant_t until, struct day_stats *stats,
 /*
  * Recompute a subscription from its event log (charges-verify): fold the events from nothing,
  * bill each from (state before, event, state after) with the exchange rates now stored, and
- * compare with the stored state and charge lines. Read-only. `diffs` counts disagreements;
- * the first is described in `first` (may be NULL).
+ * compare with the stored state and charge lines. Read-only. `diffs` counts disagreements
+ * (described first in `first`); `fx_changed` counts lines whose billing-currency amount the
+ * rates stored now would give otherwise (a rate recorded after the line was billed but
+ * effective before it) — lines are billed with the rates known when they are billed.
  */
 struct sub_verify {
     size_t events;
     size_t lines;      /* recomputed */
     size_t diffs;
+    size_t fx_changed;
     char first[256];
 };
 int sub_verify(const struct svc_ctx *ctx, const char *sub_id, struct sub_verify *out,

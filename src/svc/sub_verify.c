@@ -51,6 +51,7 @@ struct replay {
     struct sub_verify *out;
 };
 
+/* Equal in everything Microsoft bills in the pricing currency. */
 static bool same_line(const struct charge_line *a, const struct charge_line *b)
 {
     return a->type == b->type && strcmp(a->sku, b->sku) == 0 &&
@@ -58,15 +59,58 @@ static bool same_line(const struct charge_line *a, const struct charge_line *b)
            a->quantity == b->quantity && dec_cmp(a->unit_price, b->unit_price) == 0 &&
            dec_cmp(a->effective_unit_price, b->effective_unit_price) == 0 &&
            dec_cmp(a->subtotal, b->subtotal) == 0 && strcmp(a->currency, b->currency) == 0 &&
-           a->has_billing_subtotal == b->has_billing_subtotal &&
-           (!a->has_billing_subtotal || dec_cmp(a->billing_subtotal, b->billing_subtotal) == 0) &&
            a->est == b->est;
+}
+
+/* The billing-currency amount agrees too. */
+static bool same_fx(const struct charge_line *a, const struct charge_line *b)
+{
+    return a->has_billing_subtotal == b->has_billing_subtotal &&
+           (!a->has_billing_subtotal || dec_cmp(a->billing_subtotal, b->billing_subtotal) == 0);
 }
 
 static void diff(struct sub_verify *out, const char *fmt, long long seq, const char *what)
 {
     if (out->diffs++ == 0)
         snprintf(out->first, sizeof(out->first), fmt, seq, what);
+}
+
+/* "subtotal: stored -94.07, recomputed -94.08" for the first field that differs. */
+static void describe(const struct charge_line *re, const struct charge_line *st, char *buf,
+                     size_t cap)
+{
+    char a[DEC_STRLEN], b[DEC_STRLEN];
+    const char *f = NULL;
+
+    if (re->type != st->type) {
+        snprintf(buf, cap, "%s line stored as %s", charge_type_name(re->type),
+                 charge_type_name(st->type));
+        return;
+    }
+    if (dec_cmp(re->subtotal, st->subtotal) != 0) {
+        f = "subtotal";
+        dec_format(st->subtotal, a);
+        dec_format(re->subtotal, b);
+    } else if (dec_cmp(re->effective_unit_price, st->effective_unit_price) != 0) {
+        f = "effective_unit_price";
+        dec_format(st->effective_unit_price, a);
+        dec_format(re->effective_unit_price, b);
+    } else if (re->has_billing_subtotal != st->has_billing_subtotal ||
+               dec_cmp(re->billing_subtotal, st->billing_subtotal) != 0) {
+        f = "billing_subtotal";
+        snprintf(a, sizeof(a), "%s", st->has_billing_subtotal ? "" : "none");
+        if (st->has_billing_subtotal)
+            dec_format(st->billing_subtotal, a);
+        snprintf(b, sizeof(b), "%s", re->has_billing_subtotal ? "" : "none");
+        if (re->has_billing_subtotal)
+            dec_format(re->billing_subtotal, b);
+    }
+    if (f)
+        snprintf(buf, cap, "%s %s: stored %s, recomputed %s", charge_type_name(re->type), f, a,
+                 b);
+    else
+        snprintf(buf, cap, "%s line differs in its dates, quantity, price, SKU or flags",
+                 charge_type_name(re->type));
 }
 
 static int replay_one(void *vctx, int64_t seq, const struct lc_event *ev)
@@ -84,23 +128,32 @@ static int replay_one(void *vctx, int64_t seq, const struct lc_event *ev)
     if (charges_for_event(r->benv, &before, ev, &r->s, lines, &n, &e) < 0)
         return -1;
     for (int i = 0; i < n; i++) {
-        bool found = false, any = false;
+        bool found = false;
+        long any = -1;
 
         r->out->lines++;
         /* an unused stored line of this event equal to the recomputed one */
         for (size_t k = 0; k < r->stored->n && !found; k++) {
             if (r->stored->v[k].event_seq != seq || r->stored->used[k])
                 continue;
-            any = true;
+            if (any < 0)
+                any = (long)k;
             if (same_line(&lines[i], &r->stored->v[k].line)) {
                 r->stored->used[k] = 1;
                 found = true;
+                /* a rate stored after the line was billed, effective before it */
+                if (!same_fx(&lines[i], &r->stored->v[k].line))
+                    r->out->fx_changed++;
             }
         }
-        if (!found)
-            diff(r->out, "event %lld: %s", (long long)seq,
-                 any ? "a stored line differs from its recomputation"
-                     : "a line is missing from the store");
+        if (!found && any >= 0) {
+            char what[200];
+
+            describe(&lines[i], &r->stored->v[any].line, what, sizeof(what));
+            diff(r->out, "event %lld: %s", (long long)seq, what);
+        } else if (!found) {
+            diff(r->out, "event %lld: %s", (long long)seq, "a line is missing from the store");
+        }
     }
     return 0;
 }
