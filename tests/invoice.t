@@ -144,7 +144,10 @@ case "$out" in cspd_invoices_v1,*INV-2026-000001*) r=0 ;; *) r=1 ;; esac
 ok $r "CSV table of the period's invoices" "$out"
 
 out=$("$BIN" day --date 2026-12-01 --close --db "$db" 2>&1)
-case "$out" in *"close 2026-11: 1 issuers due (1 already closed), 0 invoices"*) r=0 ;; *) r=1 ;; esac
+case "$out" in
+    *"close 2026-11: 1 issuers due (1 already closed), 0 invoices"*) r=0 ;;
+    *) r=1 ;;
+esac
 ok $r "cspd day --close: November is already closed, nothing changes" "$out"
 
 "$BIN" invoice pay INV-2026-000001 --at 2026-12-10T00:00:00Z --db "$db" 2>&1
