@@ -316,12 +316,7 @@ int recon_stmts_prepare(struct db *db, struct recon_stmts *s, struct err *err)
     if (db_prepare(db, "INSERT INTO recon_lines (" LINE_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, "
                    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
                    "?, ?)", &s->insert_line, err) ||
-        db_prepare(db, "UPDATE recon_lines SET status = ?, cause = ?, detail = ?, "
-                   "charge_id = ?, subscription_id = ?, cspd_subtotal = ?, difference = ? "
-                   "WHERE import_id = ? AND seq = ?", &s->update_line, err) ||
-        db_prepare(db, "SELECT subscription_id FROM recon_subscription_map WHERE "
-                   "microsoft_subscription_id = ? UNION ALL SELECT id FROM subscriptions "
-                   "WHERE id = ?", &s->map_lookup, err) ||
+        db_prepare(db, "SELECT 1 FROM subscriptions WHERE id = ?", &s->sub_exists, err) ||
         db_prepare(db, "INSERT INTO recon_lines (" LINE_COLS ") SELECT ?, ?, 0, 'only_cspd', "
                    "'not_billed', ?, c.id, c.subscription_id, NULL, "
                    "COALESCE(cu.tenant_id, cu.id), cu.name, COALESCE(r.partner_id, ''), ?, "
@@ -343,16 +338,31 @@ void recon_stmts_release(struct recon_stmts *s)
 {
     if (s->insert_line)
         db_finalize(s->insert_line);
-    if (s->update_line)
-        db_finalize(s->update_line);
-    if (s->map_lookup)
-        db_finalize(s->map_lookup);
+    if (s->sub_exists)
+        db_finalize(s->sub_exists);
     if (s->insert_only_cspd)
         db_finalize(s->insert_only_cspd);
     memset(s, 0, sizeof(*s));
 }
 
-int repo_recon_line_insert(struct recon_stmts *s, const struct recon_line_row *r,
+int repo_recon_bulk(struct db *db, bool on, struct err *err)
+{
+    char sql[64];
+
+    if (strcmp(db_backend(db), "sqlite") != 0)
+        return 0;
+    /* Negative: KiB. -2000 is SQLite's default. */
+    snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d", on ? RECON_BULK_CACHE_KIB : 2000);
+    return db_exec(db, sql, err);
+}
+
+/* Text the table requires (NOT NULL): "" for NULL. */
+static int bind_req(struct db_stmt *st, int idx, const char *s, struct err *err)
+{
+    return db_bind_text(st, idx, s ? s : "", err);
+}
+
+int repo_recon_line_insert(struct recon_stmts *s, const struct recon_line_in *r,
                            struct err *err)
 {
     struct db_stmt *st = s->insert_line;
@@ -361,58 +371,75 @@ int repo_recon_line_insert(struct recon_stmts *s, const struct recon_line_row *r
         db_bind_int64(st, 3, r->line_no, err) || db_bind_text(st, 4, r->status, err) ||
         bind_opt(st, 5, r->cause, err) || bind_opt(st, 6, r->detail, err) ||
         bind_opt(st, 7, r->charge_id, err) || bind_opt(st, 8, r->subscription_id, err) ||
-        bind_opt(st, 9, r->ms_subscription, err) || db_bind_text(st, 10, r->customer_key, err)
-        || db_bind_text(st, 11, r->customer_name, err) ||
-        db_bind_text(st, 12, r->reseller_key, err) ||
-        db_bind_text(st, 13, r->invoice_number, err) ||
-        db_bind_text(st, 14, r->charge_type, err) || db_bind_text(st, 15, r->sku, err) ||
-        db_bind_text(st, 16, r->start_date, err) || db_bind_text(st, 17, r->end_date, err) ||
-        db_bind_text(st, 18, r->quantity, err) || db_bind_text(st, 19, r->unit_price, err) ||
-        db_bind_text(st, 20, r->eup, err) || db_bind_text(st, 21, r->currency, err) ||
-        db_bind_text(st, 22, r->pricing_currency, err) ||
+        bind_opt(st, 9, r->ms_subscription, err) || bind_req(st, 10, r->customer_key, err) ||
+        bind_req(st, 11, r->customer_name, err) || bind_req(st, 12, r->reseller_key, err) ||
+        bind_req(st, 13, r->invoice_number, err) || bind_req(st, 14, r->charge_type, err) ||
+        bind_req(st, 15, r->sku, err) || bind_req(st, 16, r->start_date, err) ||
+        bind_req(st, 17, r->end_date, err) || bind_req(st, 18, r->quantity, err) ||
+        bind_req(st, 19, r->unit_price, err) || bind_req(st, 20, r->eup, err) ||
+        bind_req(st, 21, r->currency, err) || bind_req(st, 22, r->pricing_currency, err) ||
         bind_opt(st, 23, r->exchange_rate, err) || bind_opt(st, 24, r->ms_subtotal, err) ||
         bind_opt(st, 25, r->ms_tax, err) || bind_opt(st, 26, r->ms_total, err) ||
         bind_opt(st, 27, r->cspd_subtotal, err) || bind_opt(st, 28, r->difference, err) ||
         bind_opt(st, 29, r->order_id, err) || bind_opt(st, 30, r->reference_id, err) ||
-        bind_opt(st, 31, r->resolution, err) || bind_opt(st, 32, r->note, err) ||
-        bind_opt(st, 33, r->resolved_by, err) ||
-        (r->resolved_at ? db_bind_int64(st, 34, r->resolved_at, err)
-                        : db_bind_null(st, 34, err))) {
+        db_bind_null(st, 31, err) || db_bind_null(st, 32, err) ||
+        db_bind_null(st, 33, err) || db_bind_null(st, 34, err)) {
         db_reset(st);
         return -1;
     }
     return step_done(st, err);
 }
 
-int repo_recon_line_set_match(struct recon_stmts *s, const struct recon_line_row *r,
-                              struct err *err)
+int repo_recon_line_set_match(struct db *db, const struct recon_line_row *r, struct err *err)
 {
-    struct db_stmt *st = s->update_line;
-
-    if (db_bind_text(st, 1, r->status, err) || bind_opt(st, 2, r->cause, err) ||
-        bind_opt(st, 3, r->detail, err) || bind_opt(st, 4, r->charge_id, err) ||
-        bind_opt(st, 5, r->subscription_id, err) || bind_opt(st, 6, r->cspd_subtotal, err) ||
-        bind_opt(st, 7, r->difference, err) || db_bind_text(st, 8, r->import_id, err) ||
-        db_bind_int64(st, 9, r->seq, err)) {
-        db_reset(st);
-        return -1;
-    }
-    return step_done(st, err);
-}
-
-int repo_recon_map_lookup(struct recon_stmts *s, const char *ms_sub, char out[ID_MAXLEN],
-                          struct err *err)
-{
-    struct db_stmt *st = s->map_lookup;
+    struct db_stmt *st;
     int rc;
 
-    if (db_bind_text(st, 1, ms_sub, err) || db_bind_text(st, 2, ms_sub, err)) {
+    if (db_prepare(db, "UPDATE recon_lines SET status = ?, cause = ?, detail = ?, "
+                   "charge_id = ?, subscription_id = ?, cspd_subtotal = ?, difference = ? "
+                   "WHERE import_id = ? AND seq = ?", &st, err))
+        return -1;
+    rc = db_bind_text(st, 1, r->status, err) || bind_opt(st, 2, r->cause, err) ||
+         bind_opt(st, 3, r->detail, err) || bind_opt(st, 4, r->charge_id, err) ||
+         bind_opt(st, 5, r->subscription_id, err) || bind_opt(st, 6, r->cspd_subtotal, err) ||
+         bind_opt(st, 7, r->difference, err) || db_bind_text(st, 8, r->import_id, err) ||
+         db_bind_int64(st, 9, r->seq, err) || db_step(st, err) < 0 ? -1 : 0;
+    db_finalize(st);
+    return rc;
+}
+
+int repo_recon_map_each(struct db *db,
+                        int (*fn)(void *ctx, const char *ms_sub, const char *sub_id),
+                        void *ctx, struct err *err)
+{
+    struct db_stmt *st;
+    int rc;
+
+    if (db_prepare(db, "SELECT microsoft_subscription_id, subscription_id FROM "
+                   "recon_subscription_map", &st, err))
+        return -1;
+    while ((rc = db_step(st, err)) == DB_ROW) {
+        const char *ms = db_column_text(st, 0), *sub = db_column_text(st, 1);
+
+        if (fn(ctx, ms ? ms : "", sub ? sub : "")) {
+            rc = -1;
+            break;
+        }
+    }
+    db_finalize(st);
+    return rc < 0 ? -1 : 0;
+}
+
+int repo_recon_sub_exists(struct recon_stmts *s, const char *id, struct err *err)
+{
+    struct db_stmt *st = s->sub_exists;
+    int rc;
+
+    if (db_bind_text(st, 1, id, err)) {
         db_reset(st);
         return -1;
     }
     rc = db_step(st, err);
-    if (rc == DB_ROW)
-        col_str(st, 0, out, ID_MAXLEN);
     db_reset(st);
     return rc;
 }
@@ -583,6 +610,47 @@ int repo_recon_charge_each(struct db *db, struct date from, struct date to,
     rc = bind_date(st, 1, from, err) || bind_date(st, 2, to, err) ? -1 : 0;
     while (rc == 0 && (rc = db_step(st, err)) == DB_ROW)
         rc = read_charge(st, &r, err) ? -1 : fn(ctx, &r);
+    db_finalize(st);
+    return rc < 0 ? -1 : 0;
+}
+
+int repo_recon_charge_keys_each(struct db *db, struct date from, struct date to,
+                                int (*fn)(void *ctx, const struct recon_charge_key *c),
+                                void *ctx, struct err *err)
+{
+    struct recon_charge_key k;
+    struct db_stmt *st;
+    bool has;
+    int rc;
+
+    if (db_prepare(db, "SELECT id, subscription_id, charge_type, start_date, end_date, "
+                   "quantity, unit_price, effective_unit_price, "
+                   "COALESCE(billing_subtotal, subtotal), exchange_rate FROM charges "
+                   "WHERE start_date >= ? AND start_date <= ? ORDER BY start_date, id", &st,
+                   err))
+        return -1;
+    rc = bind_date(st, 1, from, err) || bind_date(st, 2, to, err) ? -1 : 0;
+    while (rc == 0 && (rc = db_step(st, err)) == DB_ROW) {
+        k.id = db_column_text(st, 0);
+        k.subscription_id = db_column_text(st, 1);
+        k.charge_type = db_column_text(st, 2);
+        if (!k.id || !k.subscription_id || !k.charge_type) {
+            rc = err_set(err, ERR_DB, "", "a charge line without id, subscription or type");
+            break;
+        }
+        k.subscription_len = strlen(k.subscription_id);
+        k.charge_type_len = strlen(k.charge_type);
+        k.quantity = db_column_int64(st, 5);
+        if (col_date(st, 3, &k.start, err) || col_date(st, 4, &k.end, err) ||
+            col_dec(st, 6, &k.unit_price, NULL, err) || col_dec(st, 7, &k.eup, NULL, err) ||
+            col_dec(st, 8, &k.amount, NULL, err) || col_dec(st, 9, &k.fx, &has, err)) {
+            rc = -1;
+            break;
+        }
+        if (!has)
+            k.fx = dec_from_i64(1);
+        rc = fn(ctx, &k);
+    }
     db_finalize(st);
     return rc < 0 ? -1 : 0;
 }

@@ -81,14 +81,36 @@ struct recon_charge_row {
 
 /* The statements one import runs per line, prepared once. */
 struct recon_stmts {
-    struct db_stmt *insert_line;  /* bind with repo_recon_line_insert */
-    struct db_stmt *update_line;
-    struct db_stmt *map_lookup;
-    struct db_stmt *insert_only_cspd;
+    struct db_stmt *insert_line;      /* repo_recon_line_insert */
+    struct db_stmt *sub_exists;       /* repo_recon_sub_exists */
+    struct db_stmt *insert_only_cspd; /* repo_recon_insert_only_cspd */
 };
 
 int recon_stmts_prepare(struct db *db, struct recon_stmts *s, struct err *err);
 void recon_stmts_release(struct recon_stmts *s);
+
+/*
+ * A line to insert, by reference: every string is bound as it is (NULL or "" is stored as
+ * NULL, except the columns the table requires), nothing is copied first. The import's
+ * per-line path fills one of these from the reader's row and a few stack buffers.
+ */
+struct recon_line_in {
+    const char *import_id;
+    int64_t seq, line_no;
+    const char *status, *cause, *detail, *charge_id, *subscription_id, *ms_subscription;
+    const char *customer_key, *customer_name, *reseller_key, *invoice_number, *charge_type;
+    const char *sku, *start_date, *end_date, *quantity, *unit_price, *eup, *currency;
+    const char *pricing_currency, *exchange_rate, *ms_subtotal, *ms_tax, *ms_total;
+    const char *cspd_subtotal, *difference, *order_id, *reference_id;
+};
+
+/*
+ * Make the connection fit for one large import (true) and back (false): a larger page cache
+ * while the file's lines are written (RECON_BULK_CACHE_KIB). SQLite only; other backends
+ * ignore it.
+ */
+#define RECON_BULK_CACHE_KIB (32 * 1024)
+int repo_recon_bulk(struct db *db, bool on, struct err *err);
 
 int repo_recon_import_insert(struct db *db, const struct recon_import_row *r, struct err *err);
 /* Write every column of r over the row with r->id. */
@@ -107,16 +129,18 @@ int repo_recon_import_each(struct db *db, int limit,
                            int (*fn)(void *ctx, const struct recon_import_row *r), void *ctx,
                            struct err *err);
 
-/* Insert a line (every column from r). */
-int repo_recon_line_insert(struct recon_stmts *s, const struct recon_line_row *r,
+/* Insert a line. */
+int repo_recon_line_insert(struct recon_stmts *s, const struct recon_line_in *r,
                            struct err *err);
 /* Set the match result of line (import_id, seq): status, cause, detail, charge_id,
- * subscription_id, cspd_subtotal, difference. */
-int repo_recon_line_set_match(struct recon_stmts *s, const struct recon_line_row *r,
-                              struct err *err);
-/* cspd's subscription for Microsoft's SubscriptionId (mapped, or cspd's own id): 1/0/-1. */
-int repo_recon_map_lookup(struct recon_stmts *s, const char *ms_sub, char out[ID_MAXLEN],
-                          struct err *err);
+ * subscription_id, cspd_subtotal, difference (a one-off: resolving a line). */
+int repo_recon_line_set_match(struct db *db, const struct recon_line_row *r, struct err *err);
+/* Every row of the subscription map (Microsoft's id, cspd's id). */
+int repo_recon_map_each(struct db *db,
+                        int (*fn)(void *ctx, const char *ms_sub, const char *sub_id),
+                        void *ctx, struct err *err);
+/* Is there a cspd subscription with this id? 1/0/-1. */
+int repo_recon_sub_exists(struct recon_stmts *s, const char *id, struct err *err);
 /* Add a line 'only_cspd' for charge `charge_id` at `seq`, counted in invoice `invoice`. */
 int repo_recon_insert_only_cspd(struct recon_stmts *s, const char *import_id, int64_t seq,
                                 const char *charge_id, const char *detail,
@@ -149,6 +173,21 @@ int repo_recon_import_recount(struct db *db, const char *import_id, struct err *
 int repo_recon_charge_each(struct db *db, struct date from, struct date to,
                            int (*fn)(void *ctx, const struct recon_charge_row *r), void *ctx,
                            struct err *err);
+/*
+ * What matching needs of a charge line; strings point into the statement and live for the
+ * callback only. amount: billing_subtotal, else subtotal; fx: the rate, else 1.
+ */
+struct recon_charge_key {
+    const char *id, *subscription_id, *charge_type;
+    size_t subscription_len, charge_type_len;
+    struct date start, end;
+    int64_t quantity;
+    struct dec unit_price, eup, amount, fx;
+};
+/* cspd's charge lines with start dates in [from, to], ordered by start date then id. */
+int repo_recon_charge_keys_each(struct db *db, struct date from, struct date to,
+                                int (*fn)(void *ctx, const struct recon_charge_key *c),
+                                void *ctx, struct err *err);
 int repo_recon_charge_get(struct db *db, const char *id, struct recon_charge_row *out,
                           struct err *err);
 /* Overwrite a charge's amounts with Microsoft's (accept a differing line). */

@@ -4,19 +4,24 @@
  * charges as a Microsoft-format file, map Microsoft's subscription ids. The CLI (cspd recon)
  * and the API (/v1/recon/...) both call these.
  *
- * Import, in ONE transaction per file (all lines or none):
- *   1. stream the file (io/recon_read.h), validating every line; insert each line with one
- *      prepared statement; add up Subtotal, TaxTotal, Total and check Total = Subtotal + Tax
- *      per line and for the file;
- *   2. idempotency: the same bytes (file hash), or the same invoice number with the same
+ * Import, in ONE transaction per file (all lines or none), each line written ONCE:
+ *   1. invoice files: the subscription map is read into memory; with a caller's period its
+ *      charges are loaded into the domain's sorted index now, else each calendar month's
+ *      charges the first time a line starting in it arrives (a line matches only a charge of
+ *      the same start date);
+ *   2. stream the file (io/recon_read.h), validating every line; match it (domain/recon:
+ *      index lookup, classify) and insert it with its result through one prepared statement;
+ *      add up Subtotal, TaxTotal, Total and check Total = Subtotal + Tax per line and for
+ *      the file;
+ *   3. idempotency: the same bytes (file hash), or the same invoice number with the same
  *      normalised content, roll everything back and report the earlier import ("nothing
  *      new"); the same invoice with other content is imported and `supersedes` the earlier;
- *   3. invoice files: load cspd's charges whose start dates fall in the period (the calendar
- *      months spanned by the file's ChargeStartDates, or the caller's) into the domain's
- *      sorted index, walk the stored lines once, classify each (domain/recon), and add a line
- *      for every cspd charge left unmatched ("only in cspd").
- * Memory: the CSV reader's buffers plus the index (about 150 bytes per cspd charge in the
- * period); Microsoft's lines are never held together.
+ *   4. the period (the calendar months spanned by the file's ChargeStartDates, or the
+ *      caller's): months not loaded yet are loaded, and a line is added for every cspd
+ *      charge left unmatched ("only in cspd"), ordered by subscription id then key.
+ * Memory: the CSV reader's buffers, the index (about 140 bytes per cspd charge in the
+ * period), the interned subscription ids (~50 bytes each) and a larger SQLite page cache
+ * while the import runs (RECON_BULK_CACHE_KIB); Microsoft's lines are never held together.
  *
  * Resolutions and mappings are audited in the same transaction, through svc/audit.h
  * (audit_write, installation scope, the caller's actor and request id, the business clock).

@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "domain/recon/recon.h"
@@ -213,6 +214,39 @@ static void test_names(void **state)
     assert_string_equal(recon_cause_name(RC_PRORATION_DAYS), "proration_days");
 }
 
+/* The interned-name table against a naive model: numbers in first-seen order, through
+ * several growths of the slot array and the arena; prefixes are other names. */
+static void test_interned(void **state)
+{
+    struct recon_names t;
+    struct err err;
+    char buf[32];
+    uint32_t num;
+
+    (void)state;
+    recon_names_init(&t);
+    assert_int_equal(recon_names_find(&t, "sub_a", 5), RECON_NAME_NONE);
+    for (int i = 0; i < 5000; i++) {
+        int n = snprintf(buf, sizeof(buf), "sub_%d", i);
+
+        assert_int_equal(recon_names_intern(&t, buf, (size_t)n, &num, &err), 0);
+        assert_int_equal(num, (uint32_t)i);
+    }
+    for (int i = 4999; i >= 0; i--) {
+        int n = snprintf(buf, sizeof(buf), "sub_%d", i);
+
+        assert_int_equal(recon_names_intern(&t, buf, (size_t)n, &num, &err), 0);
+        assert_int_equal(num, (uint32_t)i);
+        assert_int_equal(recon_names_find(&t, buf, (size_t)n), (uint32_t)i);
+        assert_string_equal(recon_names_get(&t, (uint32_t)i), buf);
+    }
+    assert_int_equal(t.n, 5000);
+    assert_int_equal(recon_names_find(&t, "sub_1", 4), RECON_NAME_NONE); /* "sub_" */
+    assert_int_equal(recon_names_find(&t, "sub_50000", 9), RECON_NAME_NONE);
+    assert_string_equal(recon_names_get(&t, 5000), "");
+    recon_names_release(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -220,6 +254,7 @@ int main(void)
         cmocka_unit_test(test_matched),     cmocka_unit_test(test_rounding),
         cmocka_unit_test(test_price),       cmocka_unit_test(test_fx),
         cmocka_unit_test(test_proration),   cmocka_unit_test(test_names),
+        cmocka_unit_test(test_interned),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

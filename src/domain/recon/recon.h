@@ -114,6 +114,34 @@ struct recon_entry *recon_index_take(struct recon_index *ix, const struct recon_
 void recon_index_reset(struct recon_index *ix);
 void recon_index_release(struct recon_index *ix);
 
+/*
+ * Interned names (domain/recon/names.c): subscription ids numbered 0, 1, 2, ... in the order
+ * first seen, so index keys compare numbers, not strings; looked up by hashing (FNV-1a, open
+ * addressing, at most half full). The text lives in one arena owned by the table: about
+ * len + 17 bytes per name, nothing per lookup. A name returned by recon_names_get is valid
+ * until the next recon_names_intern (the arena may move).
+ */
+struct recon_names {
+    char *text;          /* the names, each NUL-terminated */
+    size_t text_len, text_cap;
+    uint32_t *off;       /* by number: offset of the name in `text` */
+    uint32_t *hash;      /* by number: its hash */
+    uint32_t n, cap;     /* names, and room in off/hash */
+    uint32_t *slot;      /* hash slots: number + 1, 0 empty */
+    uint32_t nslots;     /* a power of two */
+};
+
+#define RECON_NAME_NONE UINT32_MAX
+
+void recon_names_init(struct recon_names *t);
+/* The number of s[0..len), added when new (ERR_NOMEM; ERR_TOO_BIG past 4 GiB of text). */
+int recon_names_intern(struct recon_names *t, const char *s, size_t len, uint32_t *num,
+                       struct err *err);
+/* The number of s[0..len), or RECON_NAME_NONE. */
+uint32_t recon_names_find(const struct recon_names *t, const char *s, size_t len);
+const char *recon_names_get(const struct recon_names *t, uint32_t num);
+void recon_names_release(struct recon_names *t);
+
 enum recon_status {
     RS_MATCHED,        /* same key, amounts equal to the cent */
     RS_AMOUNT_DIFFERS, /* same key, amounts differ; see the cause */
