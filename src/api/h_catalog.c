@@ -413,8 +413,10 @@ void api_h_rates_create(struct api_req *req, struct api_resp *resp)
                         "currencies are ISO 4217 codes (USD)");
         return;
     }
-    memcpy(r.from, from, 4);
-    memcpy(r.to, to, 4);
+    for (int i = 0; i < 4; i++) { /* "usd" is USD */
+        r.from[i] = from[i] >= 'a' && from[i] <= 'z' ? (char)(from[i] - 'a' + 'A') : from[i];
+        r.to[i] = to[i] >= 'a' && to[i] <= 'z' ? (char)(to[i] - 'a' + 'A') : to[i];
+    }
     if (dec_parse_cstr(rate, &r.rate, &err)) {
         api_error_reply(resp, ERR_INVALID, "rate", "rate is not a decimal number (%s)",
                         err.msg);
