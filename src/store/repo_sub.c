@@ -40,15 +40,26 @@ static int bind_next_due(struct db_stmt *st, int idx, const struct sub *s, struc
     return bind_date_or_null(st, idx, date_from_days(due), err);
 }
 
-static char *state_text(const struct sub *s, struct err *err)
+/* The snapshot to store: compact format 2, or JSON when a string cannot be written so. */
+static char *state_text(const struct sub *s, char buf[SUB_STATE_TEXT_MAX], struct err *err)
 {
-    json_t *j = sub_state_to_json(s);
-    char *txt = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    json_t *j;
+    char *txt;
 
+    if (sub_state_encode(s, buf, SUB_STATE_TEXT_MAX) >= 0)
+        return buf;
+    j = sub_state_to_json(s);
+    txt = j ? json_dumps(j, JSON_COMPACT) : NULL;
     json_decref(j);
     if (!txt)
         err_set(err, ERR_NOMEM, "", "out of memory encoding a subscription");
     return txt;
+}
+
+static void state_free(char *txt, const char *buf)
+{
+    if (txt != buf)
+        free(txt);
 }
 
 int repo_sub_insert(struct db *db, struct stmt_cache *sc, const struct sub_row *r,
@@ -59,7 +70,8 @@ int repo_sub_insert(struct db *db, struct stmt_cache *sc, const struct sub_row *
         " status, quantity, auto_renew, term_start, term_end, version, state, created_at,"
         " updated_at, next_due) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     struct db_stmt *st = NULL;
-    char *txt = state_text(&r->s, err);
+    char sbuf[SUB_STATE_TEXT_MAX];
+    char *txt = state_text(&r->s, sbuf, err);
     int rc = -1;
 
     if (!txt)
@@ -86,7 +98,7 @@ int repo_sub_insert(struct db *db, struct stmt_cache *sc, const struct sub_row *
     rc = 0;
 out:
     stmt_put(sc, st);
-    free(txt);
+    state_free(txt, sbuf);
     return rc;
 }
 
@@ -98,7 +110,8 @@ int repo_sub_update(struct db *db, struct stmt_cache *sc, const struct sub_row *
         " auto_renew = ?, term_start = ?, term_end = ?, version = ?, state = ?,"
         " updated_at = ?, next_due = ? WHERE id = ? AND version = ?";
     struct db_stmt *st = NULL;
-    char *txt = state_text(&r->s, err);
+    char sbuf[SUB_STATE_TEXT_MAX];
+    char *txt = state_text(&r->s, sbuf, err);
     int rc = -1;
 
     if (!txt)
@@ -127,7 +140,7 @@ int repo_sub_update(struct db *db, struct stmt_cache *sc, const struct sub_row *
     rc = 0;
 out:
     stmt_put(sc, st);
-    free(txt);
+    state_free(txt, sbuf);
     return rc;
 }
 
@@ -138,8 +151,7 @@ int repo_sub_get(struct db *db, struct stmt_cache *sc, const char *id, struct su
         "SELECT id, partner_id, customer_id, name, created_at, state FROM subscriptions"
         " WHERE id = ?";
     struct db_stmt *st = NULL;
-    json_t *j = NULL;
-    json_error_t je;
+    const char *txt;
     int rc = -1, step;
 
     memset(r, 0, sizeof(*r));
@@ -157,16 +169,11 @@ int repo_sub_get(struct db *db, struct stmt_cache *sc, const char *id, struct su
     copy_col(st, 2, r->customer_id, sizeof(r->customer_id));
     copy_col(st, 3, r->name, sizeof(r->name));
     r->created_at = db_column_int64(st, 4);
-    j = json_loads(db_column_text(st, 5) ? db_column_text(st, 5) : "", 0, &je);
-    if (!j) {
-        err_set(err, ERR_PARSE, "state", "subscription %s: unreadable state: %s", id, je.text);
-        goto out;
-    }
-    if (sub_state_from_json(j, &r->s, err) < 0)
+    txt = db_column_text(st, 5) ? db_column_text(st, 5) : "";
+    if (sub_state_decode(txt, strlen(txt), &r->s, err) < 0)
         goto out;
     rc = 0;
 out:
-    json_decref(j);
     stmt_put(sc, st);
     return rc;
 }
@@ -236,11 +243,13 @@ out:
     return rc;
 }
 
-int repo_sub_due(struct db *db, struct date day, const char *after, char (*ids)[ID_MAXLEN],
-                 size_t max, size_t *n, struct err *err)
+int repo_sub_due(struct db *db, struct date day, char (*ids)[ID_MAXLEN], size_t max,
+                 size_t *n, struct err *err)
 {
+    /* ORDER BY next_due keeps the planner on the next_due index (ordering by id would make
+     * it walk the whole primary key to avoid a sort) */
     static const char sql[] =
-        "SELECT id FROM subscriptions WHERE next_due <= ? AND id > ? ORDER BY id LIMIT ?";
+        "SELECT id FROM subscriptions WHERE next_due <= ? ORDER BY next_due LIMIT ?";
     struct db_stmt *st = NULL;
     char d[DATE_STRLEN];
     int rc = -1, step = DB_DONE;
@@ -248,8 +257,7 @@ int repo_sub_due(struct db *db, struct date day, const char *after, char (*ids)[
     *n = 0;
     date_format(day, d);
     if (db_prepare(db, sql, &st, err) < 0 || db_bind_text(st, 1, d, err) < 0 ||
-        db_bind_text(st, 2, after ? after : "", err) < 0 ||
-        db_bind_int64(st, 3, (int64_t)max, err) < 0)
+        db_bind_int64(st, 2, (int64_t)max, err) < 0)
         goto out;
     while (*n < max && (step = db_step(st, err)) == DB_ROW)
         copy_col(st, 0, ids[(*n)++], ID_MAXLEN);
@@ -268,7 +276,8 @@ int repo_sub_update_state(struct db *db, struct stmt_cache *sc, const struct sub
         "UPDATE subscriptions SET version = ?, state = ?, updated_at = ?, next_due = ?"
         " WHERE id = ? AND version = ?";
     struct db_stmt *st = NULL;
-    char *txt = state_text(&r->s, err);
+    char sbuf[SUB_STATE_TEXT_MAX];
+    char *txt = state_text(&r->s, sbuf, err);
     int rc = -1;
 
     if (!txt)
@@ -287,7 +296,7 @@ int repo_sub_update_state(struct db *db, struct stmt_cache *sc, const struct sub
     rc = 0;
 out:
     stmt_put(sc, st);
-    free(txt);
+    state_free(txt, sbuf);
     return rc;
 }
 

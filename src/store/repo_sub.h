@@ -64,13 +64,12 @@ int repo_sub_each_event(struct db *db, const char *sub_id,
                         int (*fn)(void *ctx, int64_t seq, const struct lc_event *ev),
                         void *ctx, struct err *err);
 /*
- * Ids of subscriptions with work due on or before `day` (next_due <= day) and an id above
- * `after` ("" = from the start), at most `max`, in id order, into `ids` (caller's array);
- * *n = how many. Id order keeps the writes of consecutive subscriptions (their events, their
- * lines) on neighbouring index pages; `after` lets the caller walk the due set in chunks.
+ * Ids of subscriptions with work due on or before `day` (next_due <= day), earliest due first
+ * (the next_due index's order, so the query reads only the due rows), at most `max`, into
+ * `ids` (caller's array); *n = how many.
  */
-int repo_sub_due(struct db *db, struct date day, const char *after, char (*ids)[ID_MAXLEN],
-                 size_t max, size_t *n, struct err *err);
+int repo_sub_due(struct db *db, struct date day, char (*ids)[ID_MAXLEN], size_t max,
+                 size_t *n, struct err *err);
 /*
  * Rewrite only the snapshot, version, updated_at and next_due (the other columns unchanged:
  * a cycle charge), so no other index is touched. ERR_CONFLICT as repo_sub_update.
@@ -80,6 +79,15 @@ int repo_sub_update_state(struct db *db, struct stmt_cache *sc, const struct sub
 /* ERR_NOT_FOUND when there is no such customer. */
 int repo_sub_customer(struct db *db, struct stmt_cache *sc, const char *customer_id,
                       struct sub_customer *c, struct err *err);
+
+/*
+ * The stored snapshot: sub_state_encode writes the compact format 2 (repo_sub_state.c) into
+ * buf and returns its length, or -1 when it does not fit or a string cannot be written so (the
+ * caller then stores JSON); sub_state_decode reads format 2 or JSON format 1.
+ */
+#define SUB_STATE_TEXT_MAX 2048
+int sub_state_encode(const struct sub *s, char *buf, size_t cap);
+int sub_state_decode(const char *text, size_t len, struct sub *s, struct err *err);
 
 /* The state as JSON (format 1) and back; ERR_PARSE on a bad or unknown-format snapshot. */
 json_t *sub_state_to_json(const struct sub *s);

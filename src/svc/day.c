@@ -5,8 +5,9 @@
  * (a cycle charge, a renewal, an EST month, an expiry). The run asks the store only for those
  * (subscriptions.next_due, indexed), loads the catalogue once, and steps each due subscription
  * through the same domain function and the same write path as the commands (sub_catch_up), in
- * batches of DAY_BATCH subscriptions per transaction, in id order (so consecutive writes land
- * on neighbouring index pages), reusing its prepared statements (repo_stmt.h), and rewriting
+ * batches of DAY_BATCH subscriptions per transaction, in id order (the due ids are read in
+ * chunks through the next_due index and sorted here, so consecutive writes land on
+ * neighbouring index pages), reusing its prepared statements (repo_stmt.h), and rewriting
  * only the snapshot when a cycle charge leaves the queried columns as they were. Each
  * subscription is caught up completely when visited and its next_due moves past the day, so a
  * second run of the same day finds nothing (idempotent), and a run after a pause catches up
@@ -25,7 +26,8 @@
 #include "store/repo_stmt.h"
 #include "svc/sub_internal.h"
 
-#define DAY_BATCH 1024
+#define DAY_BATCH 1024  /* subscriptions per transaction */
+#define DAY_CHUNK 65536 /* due ids read at a time */
 
 struct customer_cache {
     struct sub_customer cust;
@@ -83,6 +85,11 @@ static void add_stats(struct day_stats *to, const struct day_stats *b)
     to->expired += b->expired;
 }
 
+static int cmp_id(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
 /* nce-rules Part A 1: the daily cycle runs at 00:00 UTC; a cycle due at `until` runs */
 int day_run(const struct svc_ctx *ctx, instant_t until, struct day_stats *stats,
             struct err *err)
@@ -107,38 +114,40 @@ int day_run(const struct svc_ctx *ctx, instant_t until, struct day_stats *stats,
     ss.view = true;
     ss.stmts = &stmts;
     ss.stats = &batch;
-    ids = malloc(DAY_BATCH * sizeof(*ids));
+    ids = malloc(DAY_CHUNK * sizeof(*ids));
     if (!ids) {
         err_set(err, ERR_NOMEM, "", "out of memory for the daily cycle");
         goto out;
     }
-    for (char after[ID_MAXLEN] = "";;) {
-        memset(&batch, 0, sizeof(batch));
-        if (db_begin(ctx->db, err) < 0)
+    for (;;) {
+        /* a chunk of the due set; everything visited leaves it, so the next chunk is new */
+        if (repo_sub_due(ctx->db, day, ids, DAY_CHUNK, &n, err) < 0)
             goto out;
-        /* in id order: neighbouring subscriptions write to neighbouring index pages */
-        if (repo_sub_due(ctx->db, day, after, ids, DAY_BATCH, &n, err) < 0)
-            goto fail;
-        if (n == 0) {
-            if (db_commit(ctx->db, err) < 0)
-                goto out;
+        if (n == 0)
             break;
-        }
+        /* in id order: neighbouring subscriptions write to neighbouring index pages */
+        qsort(ids, n, sizeof(*ids), cmp_id);
         if (!loaded) {
             if (repo_catalog_load(ctx->db, NULL, 0, &all, err) < 0)
-                goto fail;
+                goto out;
             loaded = true;
         }
-        for (size_t i = 0; i < n; i++)
-            if (run_one(&ss, &all, ids[i], day, &cc, err) < 0)
+        for (size_t i0 = 0; i0 < n; i0 += DAY_BATCH) {
+            size_t i1 = i0 + DAY_BATCH < n ? i0 + DAY_BATCH : n;
+
+            memset(&batch, 0, sizeof(batch));
+            if (db_begin(ctx->db, err) < 0)
+                goto out;
+            for (size_t i = i0; i < i1; i++)
+                if (run_one(&ss, &all, ids[i], day, &cc, err) < 0)
+                    goto fail;
+            if (audit_batch(ctx, day, &batch, err) < 0)
                 goto fail;
-        memcpy(after, ids[n - 1], ID_MAXLEN);
-        if (audit_batch(ctx, day, &batch, err) < 0)
-            goto fail;
-        stmt_cache_release(&stmts); /* no statement may be open across the commit */
-        if (db_commit(ctx->db, err) < 0)
-            goto out;
-        add_stats(&total, &batch);
+            stmt_cache_release(&stmts); /* no statement may be open across the commit */
+            if (db_commit(ctx->db, err) < 0)
+                goto out;
+            add_stats(&total, &batch);
+        }
     }
     rc = 0;
     goto out;

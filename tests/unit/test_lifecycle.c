@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -452,6 +453,84 @@ static int replay_fn(void *ctx, int64_t seq, const struct lc_event *ev)
     return 0;
 }
 
+/* ---- the stored snapshot (format 2, and format 1 JSON still read) ---- */
+
+static void assert_same_sub(const struct sub *a, const struct sub *b)
+{
+    assert_int_equal(a->status, b->status);
+    assert_int_equal(a->suspended, b->suspended);
+    assert_int_equal(a->trial, b->trial);
+    assert_string_equal(a->sku, b->sku);
+    assert_string_equal(a->currency, b->currency);
+    assert_int_equal(a->term, b->term);
+    assert_int_equal(a->billing, b->billing);
+    assert_int_equal(a->quantity, b->quantity);
+    assert_true(dec_cmp(a->unit_price, b->unit_price) == 0);
+    assert_true(date_cmp(a->term_start, b->term_start) == 0);
+    assert_true(date_cmp(a->term_end, b->term_end) == 0);
+    assert_int_equal(a->cycle, b->cycle);
+    assert_true(a->window_deadline == b->window_deadline);
+    assert_true(date_cmp(a->purchased, b->purchased) == 0);
+    assert_int_equal(a->decision, b->decision);
+    assert_int_equal(a->has_changes, b->has_changes);
+    assert_int_equal(a->changes.has_sku, b->changes.has_sku);
+    assert_string_equal(a->changes.sku, b->changes.sku);
+    assert_int_equal(a->changes.has_term, b->changes.has_term);
+    assert_int_equal(a->changes.term, b->changes.term);
+    assert_int_equal(a->changes.has_billing, b->changes.has_billing);
+    assert_int_equal(a->changes.has_quantity, b->changes.has_quantity);
+    assert_int_equal(a->changes.quantity, b->changes.quantity);
+    assert_int_equal(a->lots.n, b->lots.n);
+    for (int i = 0; i < a->lots.n; i++) {
+        assert_true(a->lots.v[i].added_at == b->lots.v[i].added_at);
+        assert_true(a->lots.v[i].deadline == b->lots.v[i].deadline);
+        assert_int_equal(a->lots.v[i].qty, b->lots.v[i].qty);
+    }
+    assert_true(a->updated_at == b->updated_at);
+    assert_true(a->seq == b->seq);
+}
+
+static void test_state_codec(void **state)
+{
+    struct sub s = order("STANDARD", TERM_P1Y, BILLING_MONTHLY, 5, true,
+                         T("2026-01-15T10:00:00Z")), back;
+    char buf[SUB_STATE_TEXT_MAX];
+    struct err e;
+    json_t *j;
+    char *txt;
+    int n;
+
+    (void)state;
+    assert_int_equal(lots_add(&s.lots, 3, T("2026-01-16T00:00:00Z"), T("2026-01-23T00:00:00Z")),
+                     0);
+    s.suspended = true;
+    s.trial = true;
+    s.has_changes = true;
+    s.changes.has_term = true;
+    s.changes.term = TERM_P3Y;
+    s.changes.has_quantity = true;
+    s.changes.quantity = 12;
+    s.unit_price = P("-0.000000000000000001");
+    n = sub_state_encode(&s, buf, sizeof(buf));
+    assert_true(n > 0 && buf[0] == '2' && buf[1] == ';');
+    assert_int_equal(sub_state_decode(buf, (size_t)n, &back, &e), 0);
+    assert_same_sub(&s, &back);
+    /* the JSON form (format 1) reads back the same */
+    j = sub_state_to_json(&s);
+    txt = json_dumps(j, JSON_COMPACT);
+    assert_int_equal(sub_state_decode(txt, strlen(txt), &back, &e), 0);
+    assert_same_sub(&s, &back);
+    free(txt);
+    json_decref(j);
+    /* a SKU the compact form cannot hold: encode says so (the store writes JSON) */
+    strcpy(s.sku, "ODD;SKU");
+    assert_int_equal(sub_state_encode(&s, buf, sizeof(buf)), -1);
+    /* truncated and foreign snapshots are refused with ERR_PARSE */
+    assert_int_equal(sub_state_decode("2;active;0;X", 12, &back, &e), -1);
+    assert_int_equal(e.code, ERR_PARSE);
+    assert_int_equal(sub_state_decode("<xml/>", 6, &back, &e), -1);
+}
+
 /* ---- through svc/ on an in-memory store ---- */
 
 static int exec_sql(struct db *db, const char *sql)
@@ -576,6 +655,7 @@ int main(void)
         cmocka_unit_test(test_schedule_est_not_eligible),
         cmocka_unit_test(test_changes_deleted_by_midterm_change),
         cmocka_unit_test(test_upgrade_out_of_est),
+        cmocka_unit_test(test_state_codec),
         cmocka_unit_test(test_svc_day_idempotent_and_fold),
     };
     struct err e;
