@@ -3,9 +3,9 @@
  * changes between the prices the store holds on two days as JSON, CSV or XLSX
  * (docs/catalog.md). The same services as `cspd import pricelist` and `cspd pricelist diff`.
  *
- * The upload: the server parses every POST body as JSON before a handler runs (server.c), so
- * the file travels as a JSON string, as for /v1/recon/imports: {"content": "<the CSV text>",
- * "file_name": "...", "month": "YYYY-MM"}, under the route's large body cap. The text is read
+ * The upload: {"content": "<the CSV text>", "file_name": "...", "month": "YYYY-MM"} — sent as
+ * JSON, or built by the server from a raw text/csv body and the query string (the route is
+ * csv_upload, router.h), under the route's large body cap. The text is read
  * in place through fmemopen, so the importer streams and hashes it exactly as a file. 201 with
  * the counts; 200 when the same bytes were imported before (nothing changed); a faulty row is
  * 422 "line N, column NAME: ..." with the column in "field", and nothing is stored.

@@ -3,12 +3,11 @@
  * the differences, resolve them, map subscription ids (docs/recon.md). Thin: every action is a
  * svc/recon_svc.h call; this file turns requests into arguments and rows into JSON.
  *
- * The upload: the server parses every POST body as JSON before a handler runs (server.c), so
- * the file travels as a JSON string: {"content": "<the CSV text>", "file_name": "...",
- * "period_start": "YYYY-MM-DD", "period_end": "YYYY-MM-DD"}; the route's body cap is large
+ * The upload: {"content": "<the CSV text>", "file_name": "...", "period_start": "YYYY-MM-DD",
+ * "period_end": "YYYY-MM-DD"} — sent as JSON, or built by the server from a raw text/csv body
+ * and the query string (the route is csv_upload, router.h); the route's body cap is large
  * (RECON_BODY_LIMIT). The text is read in place through fmemopen, so the importer streams it
- * exactly as it streams a file. Raw text/csv bodies need the server to skip JSON for a route:
- * not there yet (docs/recon.md).
+ * exactly as it streams a file.
  *
  * Lists are paged (?limit=, default 1000, at most 10000; ?offset=) so a million-line import
  * never becomes one response.

@@ -104,6 +104,11 @@ static json_t *operation(const struct api_route *r, struct err *err)
                                 json_pack("{s:b, s:{s:{s:o}}}", "required", 1, "content",
                                           "application/json", "schema", schema)) != 0)
             goto nomem;
+        if (r->csv_upload &&
+            json_object_set_new(json_object_get(json_object_get(op, "requestBody"), "content"),
+                                "text/csv", json_pack("{s:{s:s}}", "schema", "type",
+                                                      "string")) != 0)
+            goto nomem;
     }
 
     ok = json_pack("{s:s}", "description", "OK");

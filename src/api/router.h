@@ -71,6 +71,13 @@ struct api_route {
     const char *request_schema;  /* JSON Schema text of the body, NULL when there is none */
     const char *response_schema; /* JSON Schema text of the 2xx body, NULL for "any" */
     const char *response_type;   /* 2xx content type; NULL means application/json */
+    /*
+     * A file upload route: besides the JSON body {"content": "<file text>", ...} it accepts
+     * the raw file with Content-Type text/csv; the server then builds that same JSON object
+     * from the bytes (kept as they are, so the importer reports encoding errors by line) and
+     * from the query string (every other field of the object comes from ?name=value).
+     */
+    bool csv_upload;
 };
 
 /* The table, terminated by an entry with method == NULL. */

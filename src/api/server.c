@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -378,6 +379,41 @@ static void on_body(struct conn_state *st, const char *data, size_t n)
     st->len += n;
 }
 
+/* True when the request declares a raw CSV body (Content-Type text/csv, any parameters). */
+static bool is_csv_upload(struct MHD_Connection *conn)
+{
+    const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                 MHD_HTTP_HEADER_CONTENT_TYPE);
+
+    return ct && strncasecmp(ct, "text/csv", 8) == 0 && (ct[8] == '\0' || ct[8] == ';');
+}
+
+static enum MHD_Result add_query_field(void *cls, enum MHD_ValueKind kind, const char *key,
+                                       const char *value)
+{
+    (void)kind;
+    if (strcmp(key, "content") != 0 && value)
+        json_object_set_new(cls, key, json_string(value));
+    return MHD_YES;
+}
+
+/*
+ * The JSON object a csv_upload route's handler reads, built from a raw text/csv body:
+ * {"content": <the bytes, unchecked>, <query fields>...}. NULL when out of memory.
+ */
+static json_t *csv_upload_body(struct MHD_Connection *conn, const char *data, size_t len)
+{
+    json_t *obj = json_object();
+    json_t *content = json_stringn_nocheck(data ? data : "", data ? len : 0);
+
+    if (!obj || !content || json_object_set_new(obj, "content", content) != 0) {
+        json_decref(obj);
+        return NULL;
+    }
+    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_query_field, obj);
+    return obj;
+}
+
 /* Step 3: the request is complete. Fills *resp. */
 static void on_complete(struct api_server *s, struct MHD_Connection *conn, struct conn_state *st,
                         const char *method, const char *url, struct api_resp *resp)
@@ -402,7 +438,13 @@ static void on_complete(struct api_server *s, struct MHD_Connection *conn, struc
     req->conn = conn;
     if (api_auth_or_reply(req, &st->caller, resp))
         return;
-    if (api_method_has_body(method)) {
+    if (api_method_has_body(method) && req->route->csv_upload && is_csv_upload(conn)) {
+        body = csv_upload_body(conn, st->body, st->len);
+        if (!body) {
+            api_error_reply(resp, ERR_NOMEM, "", "cannot hold the upload");
+            return;
+        }
+    } else if (api_method_has_body(method)) {
         err_clear(&err);
         if (api_json_parse_body(st->body, st->len, &body, &err) != 0) {
             api_err_reply(resp, &err);

@@ -144,6 +144,15 @@ check "a faulty row is 422 naming the column in field, the line in the message" 
           grep -q "line 4, column UnitPrice"'
 req POST /v1/pricelists "${A[@]}" -d '{"file_name":"x.csv"}'
 check "an upload without content is 422 naming content" eval 'is_error 422 invalid content'
+R=(-b "$tmp/jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: text/csv')
+req POST '/v1/pricelists?file_name=bad-number.csv' "${R[@]}" --data-binary "@$F/bad-number.csv"
+check "a raw text/csv upload is read the same way: 422 naming the column and line" \
+    eval 'is_error 422 invalid UnitPrice && json "d[\"error\"][\"message\"]" |
+          grep -q "line 4, column UnitPrice"'
+req POST '/v1/pricelists?file_name=2026-10.csv' "${R[@]}" --data-binary "@$F/2026-10.csv"
+check "a raw text/csv upload of October hashes as the same bytes: 200 already imported" \
+    eval '[ "$status" = 200 ] && [ "$(json "d[\"already_imported\"], d[\"rows\"]")" = \
+          "[true, 19]" ]'
 
 # a subscription renewing in 60 days (2027-01-17) and one in 61 days, for November's increase
 sqlite3 "$tmp/t.db" "
