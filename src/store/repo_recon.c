@@ -317,17 +317,15 @@ int recon_stmts_prepare(struct db *db, struct recon_stmts *s, struct err *err)
                    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
                    "?, ?)", &s->insert_line, err) ||
         db_prepare(db, "SELECT 1 FROM subscriptions WHERE id = ?", &s->sub_exists, err) ||
-        db_prepare(db, "INSERT INTO recon_lines (" LINE_COLS ") SELECT ?, ?, 0, 'only_cspd', "
-                   "'not_billed', ?, c.id, c.subscription_id, NULL, "
-                   "COALESCE(cu.tenant_id, cu.id), cu.name, COALESCE(r.partner_id, ''), ?, "
-                   "c.charge_type, c.sku, c.start_date, c.end_date, c.quantity, c.unit_price, "
-                   "c.effective_unit_price, c.billing_currency, c.currency, c.exchange_rate, "
-                   "NULL, NULL, NULL, COALESCE(c.billing_subtotal, c.subtotal), ?, "
-                   "c.order_id, c.reference_id, NULL, NULL, NULL, NULL "
+        db_prepare(db, "SELECT c.id, c.subscription_id, COALESCE(cu.tenant_id, cu.id), "
+                   "cu.name, COALESCE(r.partner_id, ''), c.charge_type, c.sku, c.start_date, "
+                   "c.end_date, c.quantity, c.unit_price, c.effective_unit_price, "
+                   "c.billing_currency, c.currency, c.exchange_rate, "
+                   "COALESCE(c.billing_subtotal, c.subtotal), c.order_id, c.reference_id "
                    "FROM charges c JOIN subscriptions s ON s.id = c.subscription_id "
                    "JOIN customers cu ON cu.id = s.customer_id "
                    "LEFT JOIN partners r ON r.id = cu.reseller_id WHERE c.id = ?",
-                   &s->insert_only_cspd, err)) {
+                   &s->only_cspd_charge, err)) {
         recon_stmts_release(s);
         return -1;
     }
@@ -340,8 +338,8 @@ void recon_stmts_release(struct recon_stmts *s)
         db_finalize(s->insert_line);
     if (s->sub_exists)
         db_finalize(s->sub_exists);
-    if (s->insert_only_cspd)
-        db_finalize(s->insert_only_cspd);
+    if (s->only_cspd_charge)
+        db_finalize(s->only_cspd_charge);
     memset(s, 0, sizeof(*s));
 }
 
@@ -444,15 +442,45 @@ int repo_recon_sub_exists(struct recon_stmts *s, const char *id, struct err *err
     return rc;
 }
 
+/*
+ * Read the charge with its customer, then insert with the line statement: an INSERT ...
+ * SELECT would be a statement that may write several rows, for which SQLite keeps a
+ * statement journal (a temporary file written for every page the row touches).
+ */
 int repo_recon_insert_only_cspd(struct recon_stmts *s, const char *import_id, int64_t seq,
                                 const char *charge_id, const char *detail,
                                 const char *invoice, const char *difference, struct err *err)
 {
-    struct db_stmt *st = s->insert_only_cspd;
+    struct db_stmt *q = s->only_cspd_charge, *st = s->insert_line;
+    int rc;
 
-    if (db_bind_text(st, 1, import_id, err) || db_bind_int64(st, 2, seq, err) ||
-        bind_opt(st, 3, detail, err) || bind_opt(st, 4, invoice, err) ||
-        bind_opt(st, 5, difference, err) || db_bind_text(st, 6, charge_id, err)) {
+    if (db_bind_text(q, 1, charge_id, err)) {
+        db_reset(q);
+        return -1;
+    }
+    rc = db_step(q, err);
+    if (rc != DB_ROW) {
+        db_reset(q);
+        return rc < 0 ? -1 : err_set(err, ERR_INTERNAL, "", "charge %s is gone", charge_id);
+    }
+    /* Columns as stored (NULL stays NULL); the select's columns 0-17 in line order. */
+    rc = db_bind_text(st, 1, import_id, err) || db_bind_int64(st, 2, seq, err) ||
+         db_bind_int64(st, 3, 0, err) || db_bind_text(st, 4, "only_cspd", err) ||
+         db_bind_text(st, 5, "not_billed", err) || bind_opt(st, 6, detail, err) ||
+         db_bind_text(st, 7, db_column_text(q, 0), err) ||
+         db_bind_text(st, 8, db_column_text(q, 1), err) || db_bind_null(st, 9, err);
+    for (int i = 0; rc == 0 && i < 3; i++)   /* customer_key, customer_name, reseller_key */
+        rc = db_bind_text(st, 10 + i, db_column_text(q, 2 + i), err);
+    rc = rc || bind_opt(st, 13, invoice, err);
+    for (int i = 0; rc == 0 && i < 10; i++)  /* charge_type ... exchange_rate */
+        rc = db_bind_text(st, 14 + i, db_column_text(q, 5 + i), err);
+    rc = rc || db_bind_null(st, 24, err) || db_bind_null(st, 25, err) ||
+         db_bind_null(st, 26, err) || db_bind_text(st, 27, db_column_text(q, 15), err) ||
+         bind_opt(st, 28, difference, err) || db_bind_text(st, 29, db_column_text(q, 16), err) ||
+         db_bind_text(st, 30, db_column_text(q, 17), err) || db_bind_null(st, 31, err) ||
+         db_bind_null(st, 32, err) || db_bind_null(st, 33, err) || db_bind_null(st, 34, err);
+    db_reset(q);
+    if (rc) {
         db_reset(st);
         return -1;
     }

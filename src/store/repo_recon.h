@@ -83,7 +83,7 @@ struct recon_charge_row {
 struct recon_stmts {
     struct db_stmt *insert_line;      /* repo_recon_line_insert */
     struct db_stmt *sub_exists;       /* repo_recon_sub_exists */
-    struct db_stmt *insert_only_cspd; /* repo_recon_insert_only_cspd */
+    struct db_stmt *only_cspd_charge; /* repo_recon_insert_only_cspd */
 };
 
 int recon_stmts_prepare(struct db *db, struct recon_stmts *s, struct err *err);
@@ -109,7 +109,7 @@ struct recon_line_in {
  * while the file's lines are written (RECON_BULK_CACHE_KIB). SQLite only; other backends
  * ignore it.
  */
-#define RECON_BULK_CACHE_KIB (32 * 1024)
+#define RECON_BULK_CACHE_KIB (16 * 1024)
 int repo_recon_bulk(struct db *db, bool on, struct err *err);
 
 int repo_recon_import_insert(struct db *db, const struct recon_import_row *r, struct err *err);

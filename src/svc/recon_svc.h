@@ -20,7 +20,7 @@
  *      caller's): months not loaded yet are loaded, and a line is added for every cspd
  *      charge left unmatched ("only in cspd"), ordered by subscription id then key.
  * Memory: the CSV reader's buffers, the index (about 140 bytes per cspd charge in the
- * period), the interned subscription ids (~50 bytes each) and a larger SQLite page cache
+ * period), the interned subscription ids (~50 bytes each) and a larger SQLite page cache (16 MiB)
  * while the import runs (RECON_BULK_CACHE_KIB); Microsoft's lines are never held together.
  *
  * Resolutions and mappings are audited in the same transaction, through svc/audit.h
