@@ -603,6 +603,11 @@ const char *api_server_addr(const struct api_server *s)
     return s->addr;
 }
 
+instant_t api_server_now(struct api_server *s)
+{
+    return api_now(&s->ctx);
+}
+
 void api_server_stop(struct api_server *s)
 {
     MHD_socket lfd;

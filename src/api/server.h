@@ -58,6 +58,8 @@ int api_server_start(const struct api_config *cfg, struct api_server **out, stru
 unsigned api_server_port(const struct api_server *s);
 /* "127.0.0.1:8080" or "[::1]:8080", with the bound port. */
 const char *api_server_addr(const struct api_server *s);
+/* The business clock's now, as handlers see it (POST /v1/clock moves it); thread-safe. */
+instant_t api_server_now(struct api_server *s);
 /* Stop gracefully and free. NULL is a no-op. */
 void api_server_stop(struct api_server *s);
 

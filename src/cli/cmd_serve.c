@@ -2,7 +2,10 @@
  * cli/cmd_serve.c — `cspd serve`: open the store, start the HTTP server, wait for a signal.
  *
  *   cspd serve [--listen ADDR:PORT] [--db PATH] [--clock INSTANT] [--max-body BYTES]
- *              [--secure-cookies]
+ *              [--secure-cookies] [--jobs-interval SECONDS] [--no-jobs]
+ *
+ * Besides the API it runs the daily cycle and the billing close step in a background thread
+ * (jobs/daily.h) whenever the business clock reaches a new UTC day, unless --no-jobs.
  *
  * This is the edge that decides to stop: SIGINT and SIGTERM are blocked in every thread
  * before the server starts and taken here with sigwait, so no handler runs in signal context
@@ -22,6 +25,7 @@
 #include "core/date.h"
 #include "core/id.h"
 #include "core/log.h"
+#include "jobs/daily.h"
 #include "store/db.h"
 
 #define MAX_BODY_CEILING ((size_t)1 << 30) /* 1 GiB: above that --max-body is a typo */
@@ -46,6 +50,11 @@ static int parse_bytes(const char *s, size_t *out)
     return 0;
 }
 
+static instant_t server_now(void *server)
+{
+    return api_server_now(server);
+}
+
 static int usage_error(const char *fmt, const char *arg) __attribute__((format(printf, 1, 0)));
 
 static int usage_error(const char *fmt, const char *arg)
@@ -64,12 +73,17 @@ int cmd_serve(int argc, char **argv)
         {"clock", required_argument, NULL, 'c'},
         {"max-body", required_argument, NULL, 'm'},
         {"secure-cookies", no_argument, NULL, 's'},
+        {"jobs-interval", required_argument, NULL, 'j'},
+        {"no-jobs", no_argument, NULL, 'n'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *listen = "127.0.0.1:8080", *db_flag = NULL, *clock_flag = NULL;
     struct api_config cfg;
     struct api_server *server = NULL;
+    struct daily_job *job = NULL;
+    size_t jobs_interval = 60;
+    bool jobs = true;
     struct db *db = NULL;
     struct err err;
     sigset_t stop_signals;
@@ -86,6 +100,12 @@ int cmd_serve(int argc, char **argv)
         case 'd': db_flag = optarg; break;
         case 'c': clock_flag = optarg; break;
         case 's': cfg.secure_cookies = true; break;
+        case 'n': jobs = false; break;
+        case 'j':
+            if (parse_bytes(optarg, &jobs_interval) != 0 || jobs_interval > 86400)
+                return usage_error("--jobs-interval wants a number of seconds from 1 to "
+                                   "86400, not '%s'", optarg);
+            break;
         case 'm':
             if (parse_bytes(optarg, &cfg.max_body) != 0)
                 return usage_error("--max-body wants a number of bytes from 1 to 1073741824, "
@@ -141,6 +161,22 @@ int cmd_serve(int argc, char **argv)
         db_close(db);
         return 1;
     }
+    if (jobs && strcmp(cli_db_path(db_flag), ":memory:") != 0) {
+        struct daily_job_config jc = {
+            .db_url = cli_db_path(db_flag),
+            .now = server_now,
+            .now_ctx = server,
+            .interval_seconds = (unsigned)jobs_interval,
+            .close = true,
+        };
+
+        if (daily_job_start(&jc, &job, &err) != 0) {
+            cli_report("serve", &err);
+            api_server_stop(server);
+            db_close(db);
+            return 1;
+        }
+    }
     log_kv(LOG_INFO, "listening", "addr", api_server_addr(server), "db", cli_db_path(db_flag),
            NULL);
     printf("listening on %s\n", api_server_addr(server));
@@ -149,6 +185,7 @@ int cmd_serve(int argc, char **argv)
     while (sigwait(&stop_signals, &sig) != 0)
         ;
     log_kv(LOG_INFO, "stopping", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM", NULL);
+    daily_job_stop(job);
     api_server_stop(server);
     db_close(db);
     log_kv(LOG_INFO, "stopped", NULL);

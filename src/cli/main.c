@@ -11,8 +11,8 @@
 #include "core/err.h"
 
 static const struct cli_command commands[] = {
-    {"serve", cmd_serve, "run the API, dashboard and daily jobs",
-     "usage: cspd serve [--listen ADDR:PORT] [--db PATH] [--clock INSTANT]\n"
+    {"serve", cmd_serve, "run the API and the daily jobs",
+     "usage: cspd serve [--listen ADDR:PORT] [--db PATH] [--clock INSTANT] [OPTIONS]\n"
      "\n"
      "Serve the REST API on ADDR:PORT (default 127.0.0.1:8080) until SIGINT/SIGTERM.\n"
      "  --listen ADDR:PORT  where to listen (loopback by default)\n"
@@ -20,7 +20,12 @@ static const struct cli_command commands[] = {
      "  --clock INSTANT     start the business clock at INSTANT (e.g. 2026-05-01T00:00:00Z)\n"
      "                      and let it run on from there\n"
      "  --max-body BYTES    request body limit (default 1048576); larger bodies get 413\n"
-     "  --secure-cookies    mark session cookies Secure (when served behind HTTPS)\n"},
+     "  --secure-cookies    mark session cookies Secure (when served behind HTTPS)\n"
+     "  --jobs-interval S   how often the daily-cycle thread looks at the clock (default 60)\n"
+     "  --no-jobs           do not run the daily cycle and billing close in this process\n"
+     "\n"
+     "Whenever the business clock reaches a new UTC day, serve runs the daily cycle and the\n"
+     "billing close step (as 'cspd day --close') on its own database connection.\n"},
     {"db", cmd_db, "manage the database (migrate, version)",
      "usage: cspd db migrate [--db PATH]\n"
      "       cspd db version [--db PATH]\n"
