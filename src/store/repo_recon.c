@@ -316,16 +316,7 @@ int recon_stmts_prepare(struct db *db, struct recon_stmts *s, struct err *err)
     if (db_prepare(db, "INSERT INTO recon_lines (" LINE_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, "
                    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
                    "?, ?)", &s->insert_line, err) ||
-        db_prepare(db, "SELECT 1 FROM subscriptions WHERE id = ?", &s->sub_exists, err) ||
-        db_prepare(db, "SELECT c.id, c.subscription_id, COALESCE(cu.tenant_id, cu.id), "
-                   "cu.name, COALESCE(r.partner_id, ''), c.charge_type, c.sku, c.start_date, "
-                   "c.end_date, c.quantity, c.unit_price, c.effective_unit_price, "
-                   "c.billing_currency, c.currency, c.exchange_rate, "
-                   "COALESCE(c.billing_subtotal, c.subtotal), c.order_id, c.reference_id "
-                   "FROM charges c JOIN subscriptions s ON s.id = c.subscription_id "
-                   "JOIN customers cu ON cu.id = s.customer_id "
-                   "LEFT JOIN partners r ON r.id = cu.reseller_id WHERE c.id = ?",
-                   &s->only_cspd_charge, err)) {
+        db_prepare(db, "SELECT 1 FROM subscriptions WHERE id = ?", &s->sub_exists, err)) {
         recon_stmts_release(s);
         return -1;
     }
@@ -338,8 +329,6 @@ void recon_stmts_release(struct recon_stmts *s)
         db_finalize(s->insert_line);
     if (s->sub_exists)
         db_finalize(s->sub_exists);
-    if (s->only_cspd_charge)
-        db_finalize(s->only_cspd_charge);
     memset(s, 0, sizeof(*s));
 }
 
@@ -443,44 +432,36 @@ int repo_recon_sub_exists(struct recon_stmts *s, const char *id, struct err *err
 }
 
 /*
- * Read the charge with its customer, then insert with the line statement: an INSERT ...
- * SELECT would be a statement that may write several rows, for which SQLite keeps a
- * statement journal (a temporary file written for every page the row touches).
+ * Bound into the line statement (INSERT ... VALUES): an INSERT ... SELECT may write several
+ * rows, so SQLite would keep a statement journal for it (a temporary file written for every
+ * page each row touches). Columns as stored: NULL stays NULL.
  */
 int repo_recon_insert_only_cspd(struct recon_stmts *s, const char *import_id, int64_t seq,
-                                const char *charge_id, const char *detail,
+                                const struct recon_charge_key *c,
+                                const struct recon_sub_customer *cu, const char *detail,
                                 const char *invoice, const char *difference, struct err *err)
 {
-    struct db_stmt *q = s->only_cspd_charge, *st = s->insert_line;
-    int rc;
+    struct db_stmt *st = s->insert_line;
 
-    if (db_bind_text(q, 1, charge_id, err)) {
-        db_reset(q);
-        return -1;
-    }
-    rc = db_step(q, err);
-    if (rc != DB_ROW) {
-        db_reset(q);
-        return rc < 0 ? -1 : err_set(err, ERR_INTERNAL, "", "charge %s is gone", charge_id);
-    }
-    /* Columns as stored (NULL stays NULL); the select's columns 0-17 in line order. */
-    rc = db_bind_text(st, 1, import_id, err) || db_bind_int64(st, 2, seq, err) ||
-         db_bind_int64(st, 3, 0, err) || db_bind_text(st, 4, "only_cspd", err) ||
-         db_bind_text(st, 5, "not_billed", err) || bind_opt(st, 6, detail, err) ||
-         db_bind_text(st, 7, db_column_text(q, 0), err) ||
-         db_bind_text(st, 8, db_column_text(q, 1), err) || db_bind_null(st, 9, err);
-    for (int i = 0; rc == 0 && i < 3; i++)   /* customer_key, customer_name, reseller_key */
-        rc = db_bind_text(st, 10 + i, db_column_text(q, 2 + i), err);
-    rc = rc || bind_opt(st, 13, invoice, err);
-    for (int i = 0; rc == 0 && i < 10; i++)  /* charge_type ... exchange_rate */
-        rc = db_bind_text(st, 14 + i, db_column_text(q, 5 + i), err);
-    rc = rc || db_bind_null(st, 24, err) || db_bind_null(st, 25, err) ||
-         db_bind_null(st, 26, err) || db_bind_text(st, 27, db_column_text(q, 15), err) ||
-         bind_opt(st, 28, difference, err) || db_bind_text(st, 29, db_column_text(q, 16), err) ||
-         db_bind_text(st, 30, db_column_text(q, 17), err) || db_bind_null(st, 31, err) ||
-         db_bind_null(st, 32, err) || db_bind_null(st, 33, err) || db_bind_null(st, 34, err);
-    db_reset(q);
-    if (rc) {
+    if (db_bind_text(st, 1, import_id, err) || db_bind_int64(st, 2, seq, err) ||
+        db_bind_int64(st, 3, 0, err) || db_bind_text(st, 4, "only_cspd", err) ||
+        db_bind_text(st, 5, "not_billed", err) || bind_opt(st, 6, detail, err) ||
+        db_bind_text(st, 7, c->id, err) || db_bind_text(st, 8, c->subscription_id, err) ||
+        db_bind_null(st, 9, err) || db_bind_text(st, 10, cu->customer_key, err) ||
+        db_bind_text(st, 11, cu->customer_name, err) ||
+        db_bind_text(st, 12, cu->reseller_key, err) || bind_opt(st, 13, invoice, err) ||
+        db_bind_text(st, 14, c->charge_type, err) || db_bind_text(st, 15, c->sku, err) ||
+        db_bind_text(st, 16, c->start_text, err) || db_bind_text(st, 17, c->end_text, err) ||
+        db_bind_text(st, 18, c->quantity_text, err) ||
+        db_bind_text(st, 19, c->unit_price_text, err) ||
+        db_bind_text(st, 20, c->eup_text, err) ||
+        db_bind_text(st, 21, c->billing_currency, err) ||
+        db_bind_text(st, 22, c->currency, err) || db_bind_text(st, 23, c->fx_text, err) ||
+        db_bind_null(st, 24, err) || db_bind_null(st, 25, err) || db_bind_null(st, 26, err) ||
+        db_bind_text(st, 27, c->amount_text, err) || bind_opt(st, 28, difference, err) ||
+        db_bind_text(st, 29, c->order_id, err) || db_bind_text(st, 30, c->reference_id, err) ||
+        db_bind_null(st, 31, err) || db_bind_null(st, 32, err) || db_bind_null(st, 33, err) ||
+        db_bind_null(st, 34, err)) {
         db_reset(st);
         return -1;
     }
@@ -653,7 +634,8 @@ int repo_recon_charge_keys_each(struct db *db, struct date from, struct date to,
 
     if (db_prepare(db, "SELECT id, subscription_id, charge_type, start_date, end_date, "
                    "quantity, unit_price, effective_unit_price, "
-                   "COALESCE(billing_subtotal, subtotal), exchange_rate FROM charges "
+                   "COALESCE(billing_subtotal, subtotal), exchange_rate, sku, currency, "
+                   "billing_currency, order_id, reference_id FROM charges "
                    "WHERE start_date >= ? AND start_date <= ? ORDER BY start_date, id", &st,
                    err))
         return -1;
@@ -677,7 +659,51 @@ int repo_recon_charge_keys_each(struct db *db, struct date from, struct date to,
         }
         if (!has)
             k.fx = dec_from_i64(1);
+        k.start_text = db_column_text(st, 3);
+        k.end_text = db_column_text(st, 4);
+        k.quantity_text = db_column_text(st, 5);
+        k.unit_price_text = db_column_text(st, 6);
+        k.eup_text = db_column_text(st, 7);
+        k.amount_text = db_column_text(st, 8);
+        k.fx_text = db_column_text(st, 9);
+        k.sku = db_column_text(st, 10);
+        k.currency = db_column_text(st, 11);
+        k.billing_currency = db_column_text(st, 12);
+        k.order_id = db_column_text(st, 13);
+        k.reference_id = db_column_text(st, 14);
         rc = fn(ctx, &k);
+    }
+    db_finalize(st);
+    return rc < 0 ? -1 : 0;
+}
+
+int repo_recon_sub_customer_each(struct db *db,
+                                 int (*fn)(void *ctx, const struct recon_sub_customer *c),
+                                 void *ctx, struct err *err)
+{
+    struct recon_sub_customer c;
+    struct db_stmt *st;
+    int rc;
+
+    if (db_prepare(db, "SELECT s.id, COALESCE(cu.tenant_id, cu.id), cu.name, "
+                   "COALESCE(r.partner_id, '') FROM subscriptions s "
+                   "JOIN customers cu ON cu.id = s.customer_id "
+                   "LEFT JOIN partners r ON r.id = cu.reseller_id", &st, err))
+        return -1;
+    while ((rc = db_step(st, err)) == DB_ROW) {
+        const char *v[4];
+
+        for (int i = 0; i < 4; i++)
+            v[i] = db_column_text(st, i);
+        c.subscription_id = v[0] ? v[0] : "";
+        c.subscription_len = strlen(c.subscription_id);
+        c.customer_key = v[1] ? v[1] : "";
+        c.customer_name = v[2] ? v[2] : "";
+        c.reseller_key = v[3] ? v[3] : "";
+        if (fn(ctx, &c)) {
+            rc = -1;
+            break;
+        }
     }
     db_finalize(st);
     return rc < 0 ? -1 : 0;

@@ -79,11 +79,13 @@ struct recon_charge_row {
     char billing[16];
 };
 
+struct recon_charge_key;
+struct recon_sub_customer;
+
 /* The statements one import runs per line, prepared once. */
 struct recon_stmts {
     struct db_stmt *insert_line;      /* repo_recon_line_insert */
     struct db_stmt *sub_exists;       /* repo_recon_sub_exists */
-    struct db_stmt *only_cspd_charge; /* repo_recon_insert_only_cspd */
 };
 
 int recon_stmts_prepare(struct db *db, struct recon_stmts *s, struct err *err);
@@ -141,9 +143,10 @@ int repo_recon_map_each(struct db *db,
                         void *ctx, struct err *err);
 /* Is there a cspd subscription with this id? 1/0/-1. */
 int repo_recon_sub_exists(struct recon_stmts *s, const char *id, struct err *err);
-/* Add a line 'only_cspd' for charge `charge_id` at `seq`, counted in invoice `invoice`. */
+/* Add a line 'only_cspd' for charge `c` at `seq`, counted in invoice `invoice`. */
 int repo_recon_insert_only_cspd(struct recon_stmts *s, const char *import_id, int64_t seq,
-                                const char *charge_id, const char *detail,
+                                const struct recon_charge_key *c,
+                                const struct recon_sub_customer *cu, const char *detail,
                                 const char *invoice, const char *difference, struct err *err);
 
 /*
@@ -174,8 +177,9 @@ int repo_recon_charge_each(struct db *db, struct date from, struct date to,
                            int (*fn)(void *ctx, const struct recon_charge_row *r), void *ctx,
                            struct err *err);
 /*
- * What matching needs of a charge line; strings point into the statement and live for the
- * callback only. amount: billing_subtotal, else subtotal; fx: the rate, else 1.
+ * A charge line as matching needs it; strings point into the statement and live for the
+ * callback only. amount: billing_subtotal, else subtotal; fx: the rate, else 1. The `*_text`
+ * and the other strings are the columns as stored (NULL where NULL), for an only-in-cspd line.
  */
 struct recon_charge_key {
     const char *id, *subscription_id, *charge_type;
@@ -183,11 +187,28 @@ struct recon_charge_key {
     struct date start, end;
     int64_t quantity;
     struct dec unit_price, eup, amount, fx;
+    const char *sku, *start_text, *end_text, *quantity_text, *unit_price_text, *eup_text;
+    const char *currency, *billing_currency, *fx_text, *amount_text, *order_id, *reference_id;
 };
-/* cspd's charge lines with start dates in [from, to], ordered by start date then id. */
+/*
+ * cspd's charge lines with start dates in [from, to], ordered by start date then id (the
+ * same rows in the same order every time inside one transaction).
+ */
 int repo_recon_charge_keys_each(struct db *db, struct date from, struct date to,
                                 int (*fn)(void *ctx, const struct recon_charge_key *c),
                                 void *ctx, struct err *err);
+
+/* A subscription's customer as recon lines name it (key: tenant id, else cspd's id). */
+struct recon_sub_customer {
+    const char *subscription_id;
+    size_t subscription_len;
+    const char *customer_key, *customer_name, *reseller_key; /* never NULL */
+};
+/* Every subscription with its customer, in storage order (one sequential scan). */
+int repo_recon_sub_customer_each(struct db *db,
+                                 int (*fn)(void *ctx, const struct recon_sub_customer *c),
+                                 void *ctx, struct err *err);
+
 int repo_recon_charge_get(struct db *db, const char *id, struct recon_charge_row *out,
                           struct err *err);
 /* Overwrite a charge's amounts with Microsoft's (accept a differing line). */

@@ -81,6 +81,7 @@ static int audit(const struct recon_ctx *ctx, instant_t at, const char *action,
  */
 struct slot {
     int32_t lo, hi; /* start dates, days since 1970-01-01, inclusive */
+    uint32_t base;  /* ref of its first charge (refs follow the load order) */
     struct recon_index ix;
 };
 
@@ -168,6 +169,7 @@ static int load_slot(struct matcher *m, int32_t lo, int32_t hi, struct err *err)
 
     s.lo = lo;
     s.hi = hi;
+    s.base = (uint32_t)m->ncharges;
     recon_index_init(&s.ix);
     m->loading = &s.ix;
     if (grow(&m->slots, &m->slots_cap, m->nslots, sizeof(m->slots[0]), err) ||
@@ -474,50 +476,94 @@ static int read_file(struct importer *p, struct err *err)
 
 /* --- import: only in cspd ---------------------------------------------------------------- */
 
-/* An unused index entry, with its subscription's rank in id order (the order it is listed). */
-struct leftover {
-    uint32_t rank;
-    const struct recon_entry *e;
+/*
+ * The second read of a slot's charges: the same rows in the same order as when it was loaded
+ * (inside the import's transaction nothing changes them), so the n-th row is ref base + n.
+ */
+struct leftovers {
+    struct importer *p;
+    const uint8_t *used;          /* by ref */
+    struct recon_names custs;     /* "key\0name\0reseller" of each customer seen */
+    uint32_t *sub_cust;           /* subscription number -> custs number */
+    char *buf;
+    size_t buf_cap;
+    uint32_t ref;
+    int64_t seq;
+    struct err *err;
 };
 
-static int leftover_cmp(const void *pa, const void *pb)
+static int keep_customer(void *vctx, const struct recon_sub_customer *c)
 {
-    const struct leftover *a = pa, *b = pb;
-    struct recon_key ka = a->e->key, kb = b->e->key;
-    int c;
+    struct leftovers *x = vctx;
+    uint32_t sub = recon_names_find(&x->p->m->subs, c->subscription_id, c->subscription_len);
+    size_t a, b, r;
 
-    if (a->rank != b->rank)
-        return a->rank < b->rank ? -1 : 1;
-    ka.sub = kb.sub = 0;
-    if ((c = recon_key_cmp(&ka, &kb)))
-        return c;
-    return a->e->ref < b->e->ref ? -1 : a->e->ref > b->e->ref;
+    if (sub == RECON_NAME_NONE)
+        return 0;
+    a = strlen(c->customer_key);
+    b = strlen(c->customer_name);
+    r = strlen(c->reseller_key);
+    if (grow(&x->buf, &x->buf_cap, a + b + r + 3, 1, x->err))
+        return -1;
+    memcpy(x->buf, c->customer_key, a + 1);
+    memcpy(x->buf + a + 1, c->customer_name, b + 1);
+    memcpy(x->buf + a + b + 2, c->reseller_key, r + 1);
+    return recon_names_intern(&x->custs, x->buf, a + b + r + 2, &x->sub_cust[sub], x->err);
 }
 
-struct named {
-    const char *name;
-    uint32_t num;
-};
-
-static int named_cmp(const void *pa, const void *pb)
+static int write_leftover(void *vctx, const struct recon_charge_key *c)
 {
-    return strcmp(((const struct named *)pa)->name, ((const struct named *)pb)->name);
+    struct leftovers *x = vctx;
+    struct matcher *m = x->p->m;
+    struct recon_import_row *imp = x->p->imp;
+    struct recon_sub_customer cu;
+    char amount[DEC_STRLEN], diff[DEC_STRLEN], detail[RR_LONG];
+    uint32_t ref = x->ref++, sub, cust;
+
+    if (ref >= m->ncharges || strncmp(m->charges[ref], c->id, ID_MAXLEN - 1) != 0)
+        return err_set(x->err, ERR_INTERNAL, "", "charge %s changed during the import", c->id);
+    if (x->used[ref])
+        return 0;
+    sub = recon_names_find(&m->subs, c->subscription_id, c->subscription_len);
+    cust = sub == RECON_NAME_NONE ? RECON_NAME_NONE : x->sub_cust[sub];
+    if (cust == RECON_NAME_NONE)
+        return err_set(x->err, ERR_DB, "", "subscription %s of charge %s has no customer",
+                       c->subscription_id, c->id);
+    memset(&cu, 0, sizeof(cu));
+    cu.customer_key = recon_names_get(&x->custs, cust);
+    cu.customer_name = cu.customer_key + strlen(cu.customer_key) + 1;
+    cu.reseller_key = cu.customer_name + strlen(cu.customer_name) + 1;
+    dec_format(c->amount, amount);
+    dec_format(dec_neg(c->amount), diff);
+    snprintf(detail, sizeof(detail), "Microsoft's file has no such line (cspd %s)", amount);
+    if (repo_recon_insert_only_cspd(x->p->st, imp->id, ++x->seq, c, &cu, detail,
+                                    imp->invoice_number, diff, x->err))
+        return -1;
+    imp->only_cspd++;
+    if (x->p->o->progress && imp->only_cspd % RECON_PROGRESS_EVERY == 0)
+        x->p->o->progress(x->p->o->progress_ctx, "only in cspd", (long)imp->only_cspd);
+    return 0;
+}
+
+static int slot_cmp(const void *pa, const void *pb)
+{
+    const struct slot *a = pa, *b = pb;
+
+    return a->lo < b->lo ? -1 : a->lo > b->lo;
 }
 
 /*
  * Load the period's months no line started in, then add a line for every charge left
- * unmatched, ordered by subscription id, then charge type, dates, quantity, sign, id.
+ * unmatched, in one pass over the period's charges: by start date, then charge id. The
+ * customers come from one sequential read of the subscriptions (no lookup per line).
  */
 static int only_cspd_pass(struct importer *p, struct date from, struct date to,
                           struct err *err)
 {
     struct matcher *m = p->m;
-    struct recon_import_row *imp = p->imp;
-    struct leftover *left = NULL;
-    struct named *byname = NULL;
-    uint32_t *rank = NULL;
-    size_t nleft = 0, total = 0;
-    int64_t seq = imp->line_count;
+    struct leftovers x;
+    uint8_t *used = NULL;
+    size_t nleft = 0;
     int rc = -1;
 
     if (!p->o->has_period) {
@@ -526,56 +572,50 @@ static int only_cspd_pass(struct importer *p, struct date from, struct date to,
             if (!month_slot(m, d, err))
                 return -1;
     }
-    for (size_t i = 0; i < m->nslots; i++)
-        total += m->slots[i].ix.n;
-    if (total == 0)
-        return 0;
-    left = malloc(total * sizeof(*left));
-    byname = malloc((m->subs.n ? m->subs.n : 1) * sizeof(*byname));
-    rank = malloc((m->subs.n ? m->subs.n : 1) * sizeof(*rank));
-    if (!left || !byname || !rank) {
+    memset(&x, 0, sizeof(x));
+    recon_names_init(&x.custs);
+    x.p = p;
+    x.err = err;
+    x.seq = p->imp->line_count;
+    used = calloc(m->ncharges ? m->ncharges : 1, 1);
+    x.sub_cust = malloc((m->subs.n ? m->subs.n : 1) * sizeof(*x.sub_cust));
+    if (!used || !x.sub_cust) {
         err_set(err, ERR_NOMEM, "", "out of memory listing the charges only in cspd");
         goto done;
     }
-    for (uint32_t i = 0; i < m->subs.n; i++) {
-        byname[i].name = recon_names_get(&m->subs, i);
-        byname[i].num = i;
-    }
-    qsort(byname, m->subs.n, sizeof(*byname), named_cmp);
-    for (uint32_t i = 0; i < m->subs.n; i++)
-        rank[byname[i].num] = i;
+    x.used = used;
     for (size_t i = 0; i < m->nslots; i++)
         for (size_t j = 0; j < m->slots[i].ix.n; j++) {
             const struct recon_entry *e = &m->slots[i].ix.v[j];
 
-            if (!e->used) {
-                left[nleft].rank = rank[e->key.sub];
-                left[nleft++].e = e;
-            }
+            used[e->ref] = e->used;
+            nleft += !e->used;
         }
-    qsort(left, nleft, sizeof(*left), leftover_cmp);
-    for (size_t i = 0; i < nleft; i++) {
-        const struct recon_entry *e = left[i].e;
-        char amount[DEC_STRLEN], diff[DEC_STRLEN], detail[RR_LONG];
-
-        dec_format(e->a.amount, amount);
-        dec_format(dec_neg(e->a.amount), diff);
-        snprintf(detail, sizeof(detail), "Microsoft's file has no such line (cspd %s)",
-                 amount);
-        if (repo_recon_insert_only_cspd(p->st, imp->id, ++seq, m->charges[e->ref], detail,
-                                        imp->invoice_number, diff, err))
-            goto done;
-        imp->only_cspd++;
-        if (p->o->progress && (seq - imp->line_count) % RECON_PROGRESS_EVERY == 0)
-            p->o->progress(p->o->progress_ctx, "only in cspd", (long)(seq - imp->line_count));
+    if (nleft == 0) {
+        rc = 0;
+        goto done;
     }
-    if (p->o->progress && nleft)
-        p->o->progress(p->o->progress_ctx, "only in cspd", (long)nleft);
+    for (uint32_t i = 0; i < m->subs.n; i++)
+        x.sub_cust[i] = RECON_NAME_NONE;
+    if (repo_recon_sub_customer_each(m->db, keep_customer, &x, err))
+        goto done;
+    qsort(m->slots, m->nslots, sizeof(m->slots[0]), slot_cmp);
+    m->last = 0;
+    for (size_t i = 0; i < m->nslots; i++) {
+        x.ref = m->slots[i].base;
+        if (repo_recon_charge_keys_each(m->db, date_from_days(m->slots[i].lo),
+                                        date_from_days(m->slots[i].hi), write_leftover, &x,
+                                        err))
+            goto done;
+    }
+    if (p->o->progress)
+        p->o->progress(p->o->progress_ctx, "only in cspd", (long)p->imp->only_cspd);
     rc = 0;
 done:
-    free(left);
-    free(byname);
-    free(rank);
+    free(used);
+    free(x.sub_cust);
+    free(x.buf);
+    recon_names_release(&x.custs);
     return rc;
 }
 

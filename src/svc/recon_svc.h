@@ -18,7 +18,9 @@
  *      new"); the same invoice with other content is imported and `supersedes` the earlier;
  *   4. the period (the calendar months spanned by the file's ChargeStartDates, or the
  *      caller's): months not loaded yet are loaded, and a line is added for every cspd
- *      charge left unmatched ("only in cspd"), ordered by subscription id then key.
+ *      charge left unmatched ("only in cspd"), by charge start date then charge id, in one
+ *      more read of the period's charges (the customers from one sequential read of the
+ *      subscriptions, not a lookup per line).
  * Memory: the CSV reader's buffers, the index (about 140 bytes per cspd charge in the
  * period), the interned subscription ids (~50 bytes each) and a larger SQLite page cache (16 MiB)
  * while the import runs (RECON_BULK_CACHE_KIB); Microsoft's lines are never held together.
