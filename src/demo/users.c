@@ -53,7 +53,8 @@ int demo_users(struct demo_book *b, struct err *err)
         return 0;
     }
     if (log)
-        fprintf(log, "Demo logins (sign in at http://127.0.0.1:8080/):\n");
+        fprintf(log, "Demo logins (sign in with POST /v1/sessions {email, password, totp}; "
+                "owners and admins need the TOTP code; docs/auth.md):\n");
     print_login(log, "installation", &out);
     b->st->users++;
     for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++) {
