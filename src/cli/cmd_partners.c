@@ -280,6 +280,8 @@ static void print_report(const struct party_compliance *c)
     printf("  overall: %s (%zu met, %zu not met, %zu unknown)\n",
            c->overall == AUTH_MET ? "met" : c->overall == AUTH_NOT_MET ? "not met" : "unknown",
            r->met, r->not_met, r->unknown);
+    if (c->ttm_source)
+        printf("  trailing-12-month revenue from: %s\n", c->ttm_source);
     for (size_t i = 0; i < r->n; i++)
         printf("  %-10s %-30s %s\n",
                r->results[i].state == AUTH_MET ? "[met]"

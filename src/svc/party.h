@@ -75,6 +75,7 @@ struct party_compliance {
     struct date next_reassessment;  /* year 0 when unknown */
     struct date remediation_deadline; /* year 0 when none applies */
     const char *remediation_basis;  /* "failed_reassessment", "next_reassessment" or NULL */
+    const char *ttm_source;         /* "ledger", "recorded", or NULL when unknown */
 };
 
 int svc_partner_compliance(struct db *db, const struct scope *s, instant_t now, const char *id,

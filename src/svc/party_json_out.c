@@ -231,6 +231,8 @@ json_t *party_compliance_to_json(const struct party_compliance *cr)
     put(obj, &ok, "met", json_integer((json_int_t)r->met));
     put(obj, &ok, "not_met", json_integer((json_int_t)r->not_met));
     put(obj, &ok, "unknown", json_integer((json_int_t)r->unknown));
+    put(obj, &ok, "ttm_revenue_source", cr->ttm_source ? json_string(cr->ttm_source)
+                                                       : json_null());
     for (size_t i = 0; i < r->n; i++) {
         const struct auth_result *res = &r->results[i];
 

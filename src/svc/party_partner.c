@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "svc/invoice_report.h"
 #include "svc/party_internal.h"
 
 int svc_partner_create(struct db *db, const struct scope *s, instant_t now, const json_t *in,
@@ -179,6 +180,35 @@ static void schedule(struct party_compliance *c)
     }
 }
 
+/*
+ * The trailing-twelve-month revenue fact (program.md §6; issue: "computed from cspd's own
+ * ledger once billing exists, until then from a recorded figure"): the partner's own rated
+ * sales of the twelve months ending today (svc/invoice_report.h) once it has billed any, else
+ * the figure recorded on the partner. A ledger that cannot be converted to USD (a missing
+ * exchange rate) falls back to the recorded figure too; the source is reported beside it.
+ */
+static int ttm_fact(struct db *db, struct party_compliance *out, struct auth_facts *f,
+                    struct err *err)
+{
+    struct dec usd;
+    struct err ledger_err;
+
+    err_clear(&ledger_err);
+    if (invoice_ttm_revenue_usd(db, out->partner.p.id, out->today, &usd, &ledger_err) == 0) {
+        if (!dec_is_zero(usd)) {
+            f->ttm_revenue_usd.known = true;
+            f->ttm_revenue_usd.value = usd;
+            out->ttm_source = "ledger";
+            return 0;
+        }
+    } else if (ledger_err.code != ERR_INVALID) {
+        *err = ledger_err; /* the store failed: not a fact to paper over */
+        return -1;
+    }
+    out->ttm_source = f->ttm_revenue_usd.known ? "recorded" : NULL;
+    return 0;
+}
+
 int svc_partner_compliance(struct db *db, const struct scope *s, instant_t now, const char *id,
                            struct party_compliance *out, struct err *err)
 {
@@ -187,12 +217,14 @@ int svc_partner_compliance(struct db *db, const struct scope *s, instant_t now, 
     memset(out, 0, sizeof(*out));
     if (repo_partner_get(db, s, id, &out->partner, err) < 0)
         return -1;
+    out->today = instant_date(now);
     facts_of(&out->partner, &facts);
+    if (ttm_fact(db, out, &facts, err) < 0)
+        return -1;
     if (program_authorization_evaluate(out->partner.p.kind, &facts, &out->report, err) < 0)
         return -1;
     out->overall = out->report.not_met ? AUTH_NOT_MET
                    : out->report.unknown ? AUTH_UNKNOWN : AUTH_MET;
-    out->today = instant_date(now);
     schedule(out);
     return 0;
 }

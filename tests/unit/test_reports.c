@@ -38,6 +38,7 @@
 #include "svc/invoice_report.h"
 #include "svc/invoice_rules.h"
 #include "svc/invoice_svc.h"
+#include "svc/party.h"
 
 static struct db *db;
 static struct bill_ctx ctx;
@@ -318,6 +319,54 @@ static void test_voided_lines_leave_the_report(void **state)
                                        day("2026-11-30"), REPORT_BY_MONTH, &r, &e), 0);
     assert_int_equal(r.ngroups, 0);
     margin_report_release(&r);
+}
+
+/* The revenue requirement's state and the TTM source of prt_R's compliance report on `when`. */
+static void compliance(const char *when, enum auth_state *state, const char **source,
+                       char detail[160])
+{
+    struct party_compliance c;
+    struct err e;
+
+    if (svc_partner_compliance(db, &all, at(when), "prt_R", &c, &e) < 0)
+        fail_msg("compliance: %s", e.msg);
+    *source = c.ttm_source;
+    for (size_t i = 0; i < c.report.n; i++)
+        if (strcmp(c.report.results[i].req->id, "ttm_revenue") == 0) {
+            *state = c.report.results[i].state;
+            snprintf(detail, 160, "%s", c.report.results[i].detail);
+            return;
+        }
+    fail_msg("no ttm_revenue requirement for a reseller");
+}
+
+/*
+ * The program-model authorization check reads TTM revenue from the ledger once the partner has
+ * billed (issue 4; program.md §6: an indirect reseller needs USD 1,000): prt_R's ledger TTM on
+ * 2026-11-30 is USD 177.90 (header), below 1,000 -> not met, source "ledger". Without a
+ * EUR->USD rate the ledger cannot be converted: the recorded figure is used (none recorded ->
+ * unknown). A year later the window holds no sales (ledger 0) and a recorded 5,000 -> met.
+ */
+static void test_ttm_feeds_compliance(void **state)
+{
+    enum auth_state st = AUTH_MET;
+    const char *source = "";
+    char detail[160];
+
+    (void)state;
+    closed_chain();
+    compliance("2026-11-30T12:00:00Z", &st, &source, detail);
+    assert_int_equal(st, AUTH_UNKNOWN);
+    assert_null(source);
+    sql("INSERT INTO exchange_rates VALUES ('EUR', 'USD', '1.10', '2026-11-01')");
+    compliance("2026-11-30T12:00:00Z", &st, &source, detail);
+    assert_int_equal(st, AUTH_NOT_MET);
+    assert_string_equal(source, "ledger");
+    assert_non_null(strstr(detail, "177"));
+    sql("UPDATE partners SET ttm_revenue_recorded = '5000' WHERE id = 'prt_R'");
+    compliance("2027-11-30T12:00:00Z", &st, &source, detail);
+    assert_int_equal(st, AUTH_MET);
+    assert_string_equal(source, "recorded");
 }
 
 static void test_ttm(void **state)
@@ -663,6 +712,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_margin_report, open_db, close_db),
         cmocka_unit_test_setup_teardown(test_voided_lines_leave_the_report, open_db, close_db),
         cmocka_unit_test_setup_teardown(test_ttm, open_db, close_db),
+        cmocka_unit_test_setup_teardown(test_ttm_feeds_compliance, open_db, close_db),
         cmocka_unit_test_setup_teardown(test_gl_balanced, open_db, close_db),
         cmocka_unit_test_setup_teardown(test_exports, open_db, close_db),
         cmocka_unit_test_setup_teardown(test_rule_service, open_db, close_db),
