@@ -623,7 +623,7 @@ int repo_recon_charge_each(struct db *db, struct date from, struct date to,
     return rc < 0 ? -1 : 0;
 }
 
-int repo_recon_charge_keys_each(struct db *db, struct date from, struct date to,
+int repo_recon_charge_keys_each(struct db *db, struct date from, struct date to, bool figures,
                                 int (*fn)(void *ctx, const struct recon_charge_key *c),
                                 void *ctx, struct err *err)
 {
@@ -651,14 +651,24 @@ int repo_recon_charge_keys_each(struct db *db, struct date from, struct date to,
         k.subscription_len = strlen(k.subscription_id);
         k.charge_type_len = strlen(k.charge_type);
         k.quantity = db_column_int64(st, 5);
-        if (col_date(st, 3, &k.start, err) || col_date(st, 4, &k.end, err) ||
-            col_dec(st, 6, &k.unit_price, NULL, err) || col_dec(st, 7, &k.eup, NULL, err) ||
-            col_dec(st, 8, &k.amount, NULL, err) || col_dec(st, 9, &k.fx, &has, err)) {
+        if (col_dec(st, 8, &k.amount, NULL, err)) {
             rc = -1;
             break;
         }
-        if (!has)
-            k.fx = dec_from_i64(1);
+        if (figures) {
+            if (col_date(st, 3, &k.start, err) || col_date(st, 4, &k.end, err) ||
+                col_dec(st, 6, &k.unit_price, NULL, err) ||
+                col_dec(st, 7, &k.eup, NULL, err) || col_dec(st, 9, &k.fx, &has, err)) {
+                rc = -1;
+                break;
+            }
+            if (!has)
+                k.fx = dec_from_i64(1);
+        } else {
+            memset(&k.start, 0, sizeof(k.start));
+            memset(&k.end, 0, sizeof(k.end));
+            k.unit_price = k.eup = k.fx = dec_zero();
+        }
         k.start_text = db_column_text(st, 3);
         k.end_text = db_column_text(st, 4);
         k.quantity_text = db_column_text(st, 5);

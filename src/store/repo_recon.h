@@ -192,9 +192,10 @@ struct recon_charge_key {
 };
 /*
  * cspd's charge lines with start dates in [from, to], ordered by start date then id (the
- * same rows in the same order every time inside one transaction).
+ * same rows in the same order every time inside one transaction). figures false: only
+ * `amount` is parsed (start, end, unit_price, eup, fx left zero), the text is all there.
  */
-int repo_recon_charge_keys_each(struct db *db, struct date from, struct date to,
+int repo_recon_charge_keys_each(struct db *db, struct date from, struct date to, bool figures,
                                 int (*fn)(void *ctx, const struct recon_charge_key *c),
                                 void *ctx, struct err *err);
 

@@ -173,7 +173,7 @@ static int load_slot(struct matcher *m, int32_t lo, int32_t hi, struct err *err)
     recon_index_init(&s.ix);
     m->loading = &s.ix;
     if (grow(&m->slots, &m->slots_cap, m->nslots, sizeof(m->slots[0]), err) ||
-        repo_recon_charge_keys_each(m->db, date_from_days(lo), date_from_days(hi),
+        repo_recon_charge_keys_each(m->db, date_from_days(lo), date_from_days(hi), true,
                                     load_charge, m, err)) {
         recon_index_release(&s.ix);
         return -1;
@@ -226,21 +226,24 @@ static int load_map_row(void *vctx, const char *ms_sub, const char *sub_id)
 
 /*
  * cspd's subscription for Microsoft's SubscriptionId: the mapped one, else cspd's own id when
- * there is such a subscription. 1 found (*sub set), 0 not, -1 error. Only an id neither
- * mapped nor holding a loaded charge costs a query.
+ * there is such a subscription. 1 found (*sub set, *num its number among the loaded charges'
+ * subscriptions or RECON_NAME_NONE), 0 not, -1 error. Only an id neither mapped nor holding
+ * a loaded charge costs a query.
  */
 static int map_sub(struct matcher *m, const char *ms_sub, size_t len, const char **sub,
-                   struct err *err)
+                   uint32_t *num, struct err *err)
 {
     uint32_t i = recon_names_find(&m->map_ms, ms_sub, len);
     int rc;
 
     if (i != RECON_NAME_NONE) {
         *sub = recon_names_get(&m->map_to, m->map_val[i]);
+        *num = recon_names_find(&m->subs, *sub, strlen(*sub));
         return 1;
     }
     *sub = ms_sub;
-    if (recon_names_find(&m->subs, ms_sub, len) != RECON_NAME_NONE)
+    *num = recon_names_find(&m->subs, ms_sub, len);
+    if (*num != RECON_NAME_NONE)
         return 1;
     rc = repo_recon_sub_exists(m->st, ms_sub, err);
     return rc < 0 ? -1 : rc == DB_ROW;
@@ -356,6 +359,7 @@ static int match_row(struct importer *p, const struct recon_row *w, struct line_
     struct slot *s;
     struct dec aq;
     const char *sub;
+    uint32_t num;
     int64_t q;
     int rc, minor = minor_of(w->currency);
     int32_t start = date_to_days(w->start);
@@ -364,7 +368,12 @@ static int match_row(struct importer *p, const struct recon_row *w, struct line_
     ms.eup = w->eup;
     ms.amount = w->subtotal;
     ms.fx = w->fx;
-    rc = map_sub(m, w->subscription_id, strlen(w->subscription_id), &sub, err);
+    /* The line's month first: its charges' subscriptions are then known by number. */
+    if (p->o->has_period)
+        s = slot_of(m, start);
+    else if (!(s = month_slot(m, w->start, err)))
+        return -1;
+    rc = map_sub(m, w->subscription_id, strlen(w->subscription_id), &sub, &num, err);
     if (rc < 0)
         return -1;
     if (rc == 0) {
@@ -378,13 +387,7 @@ static int match_row(struct importer *p, const struct recon_row *w, struct line_
         return 0;
     }
     l->subscription_id = sub;
-    if (p->o->has_period)
-        s = slot_of(m, start);
-    else if (!(s = month_slot(m, w->start, err)))
-        return -1;
-    if (s) {
-        uint32_t num = recon_names_find(&m->subs, sub, strlen(sub));
-
+    if (s && num != RECON_NAME_NONE) {
         aq = dec_abs(w->quantity);
         memset(&k, 0, sizeof(k));
         k.sub = num;
@@ -393,8 +396,7 @@ static int match_row(struct importer *p, const struct recon_row *w, struct line_
         k.end = date_to_days(w->end);
         k.qty = dec_fraction_digits(aq) == 0 && dec_to_i64(aq, &q, err) == 0 ? q : -1;
         k.sign = (int8_t)recon_sign(ms.amount, ms.eup, w->quantity);
-        if (num != RECON_NAME_NONE)
-            e = recon_index_take(&s->ix, &k, ms.amount, minor);
+        e = recon_index_take(&s->ix, &k, ms.amount, minor);
     }
     if (!e) {
         l->status = recon_status_name(RS_ONLY_MICROSOFT);
@@ -604,8 +606,8 @@ static int only_cspd_pass(struct importer *p, struct date from, struct date to,
     for (size_t i = 0; i < m->nslots; i++) {
         x.ref = m->slots[i].base;
         if (repo_recon_charge_keys_each(m->db, date_from_days(m->slots[i].lo),
-                                        date_from_days(m->slots[i].hi), write_leftover, &x,
-                                        err))
+                                        date_from_days(m->slots[i].hi), false,
+                                        write_leftover, &x, err))
             goto done;
     }
     if (p->o->progress)
