@@ -190,6 +190,7 @@ class Model:
         self.subs = {}     # name -> Sub, in creation order
         self.charges = []
         self.refusals = []
+        self.day = None    # next day whose 00:00 cycle has not run
 
     # price list -----------------------------------------------------------------------------
     def add_price(self, p):
@@ -545,9 +546,10 @@ class Model:
         if isinstance(v, str):
             v = v.lower() == "true"
         if v:
+            # "set_auto_renew true makes it renew ... the later action replaces the earlier"
+            # (rule 15): a renewal scheduled with changes becomes renew as is.
             s.auto_renew = True
-            if s.decision[0] != "renew":
-                s.decision = ("renew", None)
+            s.decision = ("renew", None)
         else:
             s.auto_renew = False
             s.decision = ("off",)
@@ -588,22 +590,28 @@ class Model:
         s.auto_renew = True
 
     # driver ---------------------------------------------------------------------------------
+    def advance(self, t):
+        """Run the daily cycle for every 00:00 UTC up to and including instant t."""
+        if self.day is None:
+            self.day = t.date()
+        while midnight(self.day) <= t:     # cycle before steps at the same instant
+            self.daily(self.day)
+            self.day += ONE_DAY
+
+    def feed(self, i, st):
+        """Step i of the scenario: run the clock to its instant, then apply it."""
+        t = parse_instant(st["until"] if "until" in st else st["at"])
+        self.advance(t)
+        if "until" in st:
+            return
+        try:
+            self.step(st, t)
+        except Refusal as r:
+            self.refusals.append({"step": i, "code": r.code})
+
     def run(self):
-        steps = self.scen["steps"]
-        day = None
-        for i, st in enumerate(steps):
-            t = parse_instant(st["until"] if "until" in st else st["at"])
-            if day is None:
-                day = t.date()
-            while midnight(day) <= t:     # cycle before steps at the same instant
-                self.daily(day)
-                day += ONE_DAY
-            if "until" in st:
-                continue
-            try:
-                self.step(st, t)
-            except Refusal as r:
-                self.refusals.append({"step": i, "code": r.code})
+        for i, st in enumerate(self.scen["steps"]):
+            self.feed(i, st)
 
     def result(self):
         out = []
