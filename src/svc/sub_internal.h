@@ -9,6 +9,7 @@
 
 #include "domain/billing/charge.h"
 #include "domain/lifecycle/commands.h"
+#include "domain/program/program.h"
 #include "store/repo_sub.h"
 #include "svc/sub_svc.h"
 
@@ -52,11 +53,26 @@ int sub_write_event(struct sub_session *ss, struct sub_work *w, const struct lc_
 int sub_catch_up(struct sub_session *ss, struct sub_work *w, struct date day, struct err *err);
 /* Store the row when events changed it (optimistic: ERR_CONFLICT if someone else did). */
 int sub_store(struct sub_session *ss, struct sub_work *w, struct err *err);
-/* One audit_log row for a change of a subscription, in the current transaction. */
+/*
+ * The program rules of an order-like command (sub_rules.c): program_check_order for `op` with
+ * the customer's seller, partner of record and relationships read from the store. The MCA
+ * step is left to the engine (lc_env.mca_accepted), so its refusal is not reported here.
+ */
+int sub_program_gate(struct db *db, const char *customer_id, enum program_op op, instant_t now,
+                     struct err *err);
+/* The SKU's seat minimum and maximum (catalog data) for a subscription of `quantity` seats:
+ * below_seat_minimum / above_seat_maximum; no row, no limit. */
+int sub_seat_limits(struct db *db, const char *sku, int32_t quantity, struct err *err);
+/*
+ * One audit_log row for a change of a subscription, in the current transaction, through
+ * audit_write (svc/audit.h): actor and request id from ctx->scope (or ctx->actor and
+ * ctx->request_id without one), filed under the subscription's customer `customer_id`.
+ */
 int svc_audit(const struct svc_ctx *ctx, instant_t at, const char *action,
-              const char *object_id, const struct sub *before, const struct sub *after,
-              struct err *err);
-/* One audit_log row with a ready JSON text as `after` (summaries, e.g. of a daily run). */
+              const char *object_id, const char *customer_id, const struct sub *before,
+              const struct sub *after, struct err *err);
+/* One installation-wide audit_log row with a ready JSON text as `after` (summaries, e.g. of
+ * a daily run). */
 int svc_audit_note(const struct svc_ctx *ctx, instant_t at, const char *action,
                    const char *object_type, const char *object_id, const char *after_json,
                    struct err *err);

@@ -6,11 +6,19 @@
  * once; the per-command code is only the call into domain/lifecycle/commands.c. A refusal
  * rolls the transaction back, so even the daily-cycle catch-up done before it is left for the
  * daily job (it is idempotent and will find the same work).
+ *
+ * Orders, seat changes and upgrades also pass the program rules (sub_program_gate) and the
+ * catalog data (catalog_check_order, sub_seat_limits). The domain decides first (pure, nothing
+ * written); then, so that the refusal priority of scenarios.md holds: subscription_not_active
+ * from the domain, else a program refusal, else the domain's own refusal (the MCA second),
+ * else a catalog refusal (base_license_required, below/above the seat limits).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "store/repo_catalog.h"
+#include "store/repo_sub_scope.h"
+#include "svc/catalog_data.h"
 #include "svc/sub_internal.h"
 
 static int fail(struct db *db, int rc)
@@ -42,12 +50,15 @@ int sub_order(const struct svc_ctx *ctx, const struct sub_order_req *req, instan
     struct lc_order cmd;
     struct lc_out out;
     const char *skus[1] = {req->sku};
-    int rc = -1;
+    struct err derr;
+    int rc = -1, dom;
 
     memset(&ss, 0, sizeof(ss));
     memset(&w, 0, sizeof(w));
     if (db_begin(ctx->db, err) < 0)
         return -1;
+    if (ctx->scope && repo_sub_customer_in_scope(ctx->db, ctx->scope, req->customer_id, err) < 0)
+        goto out;
     if (load_session(&ss, ctx, req->customer_id, skus, 1, now, err) < 0)
         goto out;
     memset(&cmd, 0, sizeof(cmd));
@@ -58,7 +69,15 @@ int sub_order(const struct svc_ctx *ctx, const struct sub_order_req *req, instan
     cmd.auto_renew = req->auto_renew;
     cmd.has_promotion = req->has_promotion;
     cmd.has_end_date = req->has_end_date;
-    if (lc_cmd_order(&ss.env, &cmd, now, &out, err) < 0)
+    dom = lc_cmd_order(&ss.env, &cmd, now, &out, &derr);
+    /* program.md §1-§5, then the engine's refusal, then the catalog data (file comment) */
+    if (sub_program_gate(ctx->db, ss.cust.id, PROGRAM_OP_NEW_PURCHASE, now, err) < 0)
+        goto out;
+    if (dom < 0) {
+        *err = derr;
+        goto out;
+    }
+    if (catalog_check_order(ctx->db, ss.cust.id, req->sku, req->quantity, err) < 0)
         goto out;
     if (id_new("sub", w.row.id, err) < 0)
         goto out;
@@ -71,7 +90,8 @@ int sub_order(const struct svc_ctx *ctx, const struct sub_order_req *req, instan
         if (sub_write_event(&ss, &w, &out.ev[i], NULL, err) < 0)
             goto out;
     if (sub_store(&ss, &w, err) < 0 ||
-        svc_audit(ctx, now, "subscription.order", w.row.id, NULL, &w.row.s, err) < 0 ||
+        svc_audit(ctx, now, "subscription.order", w.row.id, ss.cust.id, NULL, &w.row.s,
+                  err) < 0 ||
         db_commit(ctx->db, err) < 0)
         goto out;
     memcpy(id_out, w.row.id, ID_MAXLEN);
@@ -83,8 +103,12 @@ out:
 
 /* ---- commands on an existing subscription ---- */
 
+/* Which program rules and catalog data a command passes besides the NCE rules. */
+enum op_gate { GATE_NONE = 0, GATE_QUANTITY, GATE_UPGRADE };
+
 struct op {
     const char *action;      /* audit action */
+    enum op_gate gate;
     const char *extra_sku;   /* another SKU whose prices the command reads, or NULL */
     /* the domain call */
     int (*decide)(const struct op *op, const struct lc_env *env, const struct sub *s,
@@ -98,6 +122,35 @@ struct op {
     bool created;            /* set: the command created the subscription new_id */
 };
 
+/* program.md §2: seat increases and decreases and upgrades are gated like a purchase. */
+static int gate_program(const struct svc_ctx *ctx, const struct op *op, const struct sub_row *r,
+                        instant_t now, struct err *err)
+{
+    enum program_op pop;
+
+    if (op->gate == GATE_UPGRADE)
+        pop = PROGRAM_OP_UPGRADE;
+    else if (op->gate == GATE_QUANTITY && op->quantity > r->s.quantity)
+        pop = PROGRAM_OP_SEAT_INCREASE;
+    else if (op->gate == GATE_QUANTITY && op->quantity < r->s.quantity)
+        pop = PROGRAM_OP_SEAT_DECREASE;
+    else
+        return 0;
+    return sub_program_gate(ctx->db, r->customer_id, pop, now, err);
+}
+
+/* Seat limits of the new count; an upgrade's target as an order of the seats it takes. */
+static int gate_catalog(const struct svc_ctx *ctx, const struct op *op, const struct sub_row *r,
+                        struct err *err)
+{
+    if (op->gate == GATE_QUANTITY && op->quantity != r->s.quantity)
+        return sub_seat_limits(ctx->db, r->s.sku, op->quantity, err);
+    if (op->gate == GATE_UPGRADE)
+        return catalog_check_order(ctx->db, r->customer_id, op->sku,
+                                   op->has_quantity ? op->quantity : r->s.quantity, err);
+    return 0;
+}
+
 static int with_sub(const struct svc_ctx *ctx, const char *sub_id, instant_t now,
                     struct op *op, struct err *err)
 {
@@ -108,14 +161,18 @@ static int with_sub(const struct svc_ctx *ctx, const char *sub_id, instant_t now
     char ref[ID_MAXLEN + 24];
     const char *skus[3];
     size_t nskus = 0;
+    struct err derr;
     bool exists;
-    int rc = -1;
+    int rc = -1, dom;
 
     memset(&ss, 0, sizeof(ss));
     memset(&w, 0, sizeof(w));
     memset(&child, 0, sizeof(child));
     if (db_begin(ctx->db, err) < 0)
         return -1;
+    /* a caller with a scope sees only its tenants' subscriptions, and no never-created one */
+    if (ctx->scope && repo_sub_in_scope(ctx->db, ctx->scope, sub_id, err) < 0)
+        goto out;
     if (repo_sub_get(ctx->db, NULL, sub_id, &w.row, err) < 0) {
         if (err->code != ERR_NOT_FOUND)
             goto out;
@@ -140,7 +197,18 @@ static int with_sub(const struct svc_ctx *ctx, const char *sub_id, instant_t now
     before = w.row.s;
     /* a partial upgrade's two convert lines share one reference (nce-rules §4, [L9]) */
     snprintf(ref, sizeof(ref), "%s:%lld", w.row.id, (long long)(w.row.s.seq + 1));
-    if (op->decide(op, &ss.env, exists ? &w.row.s : NULL, w.row.id, now, &out, err) < 0)
+    dom = op->decide(op, &ss.env, exists ? &w.row.s : NULL, w.row.id, now, &out, &derr);
+    if (dom < 0 && (!exists || strcmp(derr.reason, "subscription_not_active") == 0)) {
+        *err = derr;
+        goto out;
+    }
+    if (exists && gate_program(ctx, op, &w.row, now, err) < 0)
+        goto out;
+    if (dom < 0) {
+        *err = derr;
+        goto out;
+    }
+    if (exists && gate_catalog(ctx, op, &w.row, err) < 0)
         goto out;
     for (int i = 0; i < out.n; i++) {
         struct sub_work *tw = out.target[i] ? &child : &w;
@@ -161,10 +229,12 @@ static int with_sub(const struct svc_ctx *ctx, const char *sub_id, instant_t now
     if (sub_store(&ss, &w, err) < 0 || (child.row.id[0] && sub_store(&ss, &child, err) < 0))
         goto out;
     if (w.row.s.seq != before.seq &&
-        svc_audit(ctx, now, op->action, w.row.id, &before, &w.row.s, err) < 0)
+        svc_audit(ctx, now, op->action, w.row.id, w.row.customer_id, &before, &w.row.s,
+                  err) < 0)
         goto out;
     if (child.row.id[0] &&
-        svc_audit(ctx, now, "subscription.split", child.row.id, NULL, &child.row.s, err) < 0)
+        svc_audit(ctx, now, "subscription.split", child.row.id, child.row.customer_id, NULL,
+                  &child.row.s, err) < 0)
         goto out;
     if (db_commit(ctx->db, err) < 0)
         goto out;
@@ -186,7 +256,7 @@ int sub_change_quantity(const struct svc_ctx *ctx, const char *sub_id, int32_t q
                         instant_t now, struct err *err)
 {
     struct op op = {.action = "subscription.set_quantity", .decide = decide_quantity,
-                    .quantity = quantity};
+                    .gate = GATE_QUANTITY, .quantity = quantity};
 
     return with_sub(ctx, sub_id, now, &op, err);
 }
@@ -204,6 +274,7 @@ int sub_upgrade(const struct svc_ctx *ctx, const char *sub_id, const char *to_sk
                 char new_id_out[ID_MAXLEN], struct err *err)
 {
     struct op op = {.action = "subscription.upgrade", .decide = decide_upgrade,
+                    .gate = GATE_UPGRADE,
                     .extra_sku = to_sku, .sku = to_sku, .has_quantity = has_quantity,
                     .quantity = quantity, .new_name = new_name};
 

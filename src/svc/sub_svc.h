@@ -10,6 +10,12 @@
  * state, an audit row — then commits. A refusal rolls back and returns -1 with err->code
  * ERR_REFUSED and err->reason the NCE reason code; nothing is written.
  *
+ * Orders, seat changes and upgrades also pass the program rules (program_check_order:
+ * seller, partner of record, relationship, region, self-sale; program.md) and the catalog
+ * data (seat limits, base-licence prerequisites; catalog_check_order). Their refusals rank
+ * after subscription_not_active and before every other NCE reason; the MCA stays the
+ * domain's own gate (mca_not_accepted, second in scenarios.md's priority).
+ *
  * The caller owns `struct svc_ctx` and the database handle; no function here keeps a pointer.
  */
 #ifndef CSPD_SVC_SUB_SVC_H
@@ -25,11 +31,20 @@
 #include "domain/catalog/catalog.h"
 #include "domain/lifecycle/commands.h"
 #include "store/db.h"
+#include "store/scope.h"
 
 struct svc_ctx {
     struct db *db;
     const char *actor;      /* user or token id for the audit log; NULL = "system" */
     const char *request_id; /* for the audit log; may be NULL */
+    /*
+     * The caller's tenant scope (API, CLI), or NULL for the engine's own callers (the
+     * scenario runner, the demo, the daily cycle). With a scope, a subscription or customer
+     * outside it — or one that does not exist — is ERR_NOT_FOUND, and the audit rows carry
+     * the scope's actor and request id (docs/subscriptions.md). Without one, a never-created
+     * subscription is refused as subscription_not_active (scenarios.md).
+     */
+    const struct scope *scope;
 };
 
 struct sub_order_req {

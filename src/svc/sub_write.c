@@ -6,7 +6,8 @@
  * lines. The row itself is written once per use case (sub_store), with the version it was
  * loaded at, so two writers cannot both apply events on the same state. Shared by the
  * commands and the daily cycle, so a renewal writes exactly the same rows whichever of them
- * reached it first.
+ * reached it first. The audit rows of the use cases go through audit_write (svc/audit.h),
+ * filed under the subscription's customer, in the same transaction.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include "domain/program/program.h"
 #include "store/repo_charge.h"
 #include "store/repo_stmt.h"
+#include "svc/audit.h"
 #include "svc/sub_internal.h"
 
 /* program.md §2: no purchase, seat change or upgrade without a valid MCA. */
@@ -160,45 +162,45 @@ int sub_store(struct sub_session *ss, struct sub_work *w, struct err *err)
     return 0;
 }
 
+/* The scope an audit row is written with: the caller's, or the installation acting as
+ * ctx->actor ("system:day", "system:demo"). */
+static const struct scope *audit_scope(const struct svc_ctx *ctx, struct scope *buf)
+{
+    if (ctx->scope)
+        return ctx->scope;
+    scope_init_installation(buf);
+    if (ctx->actor && strlen(ctx->actor) < sizeof(buf->user_id))
+        snprintf(buf->user_id, sizeof(buf->user_id), "%s", ctx->actor);
+    if (ctx->request_id && strlen(ctx->request_id) < sizeof(buf->request_id))
+        snprintf(buf->request_id, sizeof(buf->request_id), "%s", ctx->request_id);
+    return buf;
+}
+
 int svc_audit_note(const struct svc_ctx *ctx, instant_t at, const char *action,
                    const char *object_type, const char *object_id, const char *after_json,
                    struct err *err)
 {
-    static const char sql[] =
-        "INSERT INTO audit_log (at, actor, action, object_type, object_id, after, request_id)"
-        " VALUES (?,?,?,?,?,?,?)";
-    struct db_stmt *st = NULL;
-    int rc = -1;
+    struct scope buf;
+    /* an empty tenant: installation-wide, whoever the caller is */
+    struct audit_entry e = {.action = action, .object_type = object_type,
+                            .object_id = object_id, .after_json = after_json,
+                            .partner_id = "", .customer_id = "", .at = at};
 
-    if (db_prepare(ctx->db, sql, &st, err) < 0)
-        return -1;
-    if (db_bind_int64(st, 1, at, err) < 0 ||
-        db_bind_text(st, 2, ctx->actor ? ctx->actor : "system", err) < 0 ||
-        db_bind_text(st, 3, action, err) < 0 || db_bind_text(st, 4, object_type, err) < 0 ||
-        (object_id ? db_bind_text(st, 5, object_id, err) : db_bind_null(st, 5, err)) < 0 ||
-        (after_json ? db_bind_text(st, 6, after_json, err) : db_bind_null(st, 6, err)) < 0 ||
-        (ctx->request_id ? db_bind_text(st, 7, ctx->request_id, err)
-                         : db_bind_null(st, 7, err)) < 0 ||
-        db_step(st, err) < 0)
-        goto out;
-    rc = 0;
-out:
-    db_finalize(st);
-    return rc;
+    return audit_write(ctx->db, audit_scope(ctx, &buf), &e, err);
 }
 
 int svc_audit(const struct svc_ctx *ctx, instant_t at, const char *action,
-              const char *object_id, const struct sub *before, const struct sub *after,
-              struct err *err)
+              const char *object_id, const char *customer_id, const struct sub *before,
+              const struct sub *after, struct err *err)
 {
-    static const char sql[] =
-        "INSERT INTO audit_log (at, actor, action, object_type, object_id, before, after,"
-        " request_id) VALUES (?,?,?,'subscription',?,?,?,?)";
-    struct db_stmt *st = NULL;
+    struct scope buf;
     json_t *jb = before ? sub_state_to_json(before) : NULL;
     json_t *ja = after ? sub_state_to_json(after) : NULL;
     char *tb = jb ? json_dumps(jb, JSON_COMPACT) : NULL;
     char *ta = ja ? json_dumps(ja, JSON_COMPACT) : NULL;
+    struct audit_entry e = {.action = action, .object_type = "subscription",
+                            .object_id = object_id, .before_json = tb, .after_json = ta,
+                            .partner_id = "", .customer_id = customer_id, .at = at};
     int rc = -1;
 
     json_decref(jb);
@@ -207,20 +209,8 @@ int svc_audit(const struct svc_ctx *ctx, instant_t at, const char *action,
         err_set(err, ERR_NOMEM, "", "out of memory writing the audit log");
         goto out;
     }
-    if (db_prepare(ctx->db, sql, &st, err) < 0)
-        goto out;
-    if (db_bind_int64(st, 1, at, err) < 0 ||
-        db_bind_text(st, 2, ctx->actor ? ctx->actor : "system", err) < 0 ||
-        db_bind_text(st, 3, action, err) < 0 || db_bind_text(st, 4, object_id, err) < 0 ||
-        (tb ? db_bind_text(st, 5, tb, err) : db_bind_null(st, 5, err)) < 0 ||
-        (ta ? db_bind_text(st, 6, ta, err) : db_bind_null(st, 6, err)) < 0 ||
-        (ctx->request_id ? db_bind_text(st, 7, ctx->request_id, err)
-                         : db_bind_null(st, 7, err)) < 0 ||
-        db_step(st, err) < 0)
-        goto out;
-    rc = 0;
+    rc = audit_write(ctx->db, audit_scope(ctx, &buf), &e, err);
 out:
-    db_finalize(st);
     free(tb);
     free(ta);
     return rc;

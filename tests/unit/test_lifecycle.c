@@ -580,9 +580,10 @@ static void test_svc_day_idempotent_and_fold(void **state)
     assert_int_equal(db_open(":memory:", &db, &e), 0);
     assert_int_equal(db_migrate(db, &e), 0);
     ctx.db = db;
+    /* a transacting partner has accepted the MPA (program.md §2; orders check it) */
     assert_int_equal(exec_sql(db, "INSERT INTO partners (id, kind, name, country, currency,"
-                                  " created_at) VALUES ('prt_test', 'direct', 'P', 'US', 'USD',"
-                                  " 0)"),
+                                  " mpa_accepted_at, created_at) VALUES ('prt_test', 'direct',"
+                                  " 'P', 'US', 'USD', 0, 0)"),
                      0);
     assert_int_equal(exec_sql(db, "INSERT INTO customers (id, owner_partner_id, name, country,"
                                   " market, billing_currency, mca_status, created_at) VALUES"

@@ -302,7 +302,7 @@ static void add_price(struct svc_ctx *ctx, const char *sku, enum term t, enum bi
 static void test_engine_roundtrip(void **state)
 {
     struct db *db = open_db();
-    struct svc_ctx ctx = {db, "tester", NULL};
+    struct svc_ctx ctx = {.db = db, .actor = "tester"};
     struct recon_import_result res;
     struct day_stats stats;
     struct err err;
