@@ -195,6 +195,19 @@ void api_h_margin_rule_delete(struct api_req *req, struct api_resp *resp);
 void api_h_report_margins(struct api_req *req, struct api_resp *resp);
 void api_h_report_ttm(struct api_req *req, struct api_resp *resp);
 
+/* Subscriptions: orders, commands, state, events, charges (h_sub*.c, docs/subscriptions.md). */
+void api_h_customer_order(struct api_req *req, struct api_resp *resp);
+void api_h_customer_subs_list(struct api_req *req, struct api_resp *resp);
+void api_h_sub_get(struct api_req *req, struct api_resp *resp);
+void api_h_sub_update(struct api_req *req, struct api_resp *resp);
+void api_h_sub_upgrade(struct api_req *req, struct api_resp *resp);
+void api_h_sub_cancel(struct api_req *req, struct api_resp *resp);
+void api_h_sub_suspend(struct api_req *req, struct api_resp *resp);
+void api_h_sub_reactivate(struct api_req *req, struct api_resp *resp);
+void api_h_sub_term_end(struct api_req *req, struct api_resp *resp);
+void api_h_sub_events(struct api_req *req, struct api_resp *resp);
+void api_h_sub_charges(struct api_req *req, struct api_resp *resp);
+
 /*
  * Build the OpenAPI 3.1 document for `routes`. `version` is the API's version string.
  * Returns a new reference, or NULL with err set (a schema text in the table that does not

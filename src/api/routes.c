@@ -361,6 +361,58 @@
     "\"partners\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":" \
     "[\"partner_id\",\"name\",\"ttm_revenue_usd\"]}}}}"
 
+/* ---- subscriptions (api/h_sub*.c, docs/subscriptions.md) ---- */
+
+#define SUB_S "{\"type\":\"string\"}"
+#define SUB_TERM "{\"enum\":[\"P1M\",\"P1Y\",\"P3Y\"]}"
+#define SUB_BILLING "{\"enum\":[\"monthly\",\"annual\",\"triennial\"]}"
+#define SUB_QTY "{\"type\":\"integer\"}"
+
+#define SCHEMA_ORDER \
+    "{\"type\":\"object\",\"required\":[\"sku\",\"term\",\"billing\",\"quantity\"]," \
+    "\"additionalProperties\":false,\"properties\":{\"sku\":" SUB_S ",\"term\":" SUB_TERM \
+    ",\"billing\":" SUB_BILLING ",\"quantity\":" SUB_QTY ",\"auto_renew\":" \
+    "{\"type\":\"boolean\"},\"name\":" SUB_S ",\"promotion\":{\"description\":" \
+    "\"refused: not_supported\"},\"end_date\":{\"description\":\"refused: not_supported\"}}}"
+
+#define SCHEMA_SUB \
+    "{\"type\":\"object\",\"required\":[\"id\",\"customer_id\",\"sku\",\"status\"," \
+    "\"quantity\",\"term\",\"billing\",\"auto_renew\",\"term_end_decision\",\"lots\"," \
+    "\"refundable_quantity\"],\"properties\":{\"status\":{\"enum\":[\"active\"," \
+    "\"suspended\",\"est\",\"cancelled\",\"expired\"]},\"lots\":{\"type\":\"array\"," \
+    "\"items\":{\"type\":\"object\",\"required\":[\"quantity\",\"added_at\"," \
+    "\"deadline\",\"open\"]}},\"refundable_quantity\":" SUB_QTY "}}"
+
+#define SCHEMA_SUBS \
+    "{\"type\":\"object\",\"required\":[\"subscriptions\",\"more\"],\"properties\":{" \
+    "\"subscriptions\":{\"type\":\"array\",\"items\":" SCHEMA_SUB "}," \
+    "\"more\":{\"type\":\"boolean\"}}}"
+
+#define SCHEMA_SUB_PATCH \
+    "{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"quantity\":" \
+    SUB_QTY ",\"auto_renew\":{\"type\":\"boolean\"}}}"
+
+#define SCHEMA_UPGRADE \
+    "{\"type\":\"object\",\"required\":[\"sku\"],\"additionalProperties\":false," \
+    "\"properties\":{\"sku\":" SUB_S ",\"quantity\":" SUB_QTY ",\"name\":" SUB_S "}}"
+
+#define SCHEMA_TERM_END \
+    "{\"type\":\"object\",\"required\":[\"action\"],\"additionalProperties\":false," \
+    "\"properties\":{\"action\":{\"enum\":[\"renew\",\"cancel\",\"est\"]},\"changes\":" \
+    "{\"type\":[\"object\",\"null\"],\"additionalProperties\":false,\"properties\":{" \
+    "\"sku\":" SUB_S ",\"term\":" SUB_TERM ",\"billing\":" SUB_BILLING ",\"quantity\":" \
+    SUB_QTY "}}}}"
+
+#define SCHEMA_SUB_EVENTS \
+    "{\"type\":\"object\",\"required\":[\"subscription_id\",\"events\"],\"properties\":{" \
+    "\"events\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":" \
+    "[\"seq\",\"kind\",\"at\",\"data\"]}}}}"
+
+#define SCHEMA_SUB_CHARGES \
+    "{\"type\":\"object\",\"required\":[\"subscription_id\",\"charges\"],\"properties\":{" \
+    "\"charges\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":" \
+    "[\"charge_type\",\"start\",\"end\",\"quantity\",\"unit_price\",\"subtotal\"]}}}}"
+
 /*
  * Rows end at response_type; the optional trailing flags (csv_upload) default to false, so
  * only the rows that set them spell them out.
@@ -607,6 +659,48 @@ static const struct api_route routes[] = {
     {"GET", "/v1/reports/ttm-revenue", api_h_report_ttm, API_ROLE_STAFF, 0, API_TENANCY_SCOPED,
      "reportTtmRevenue", "Trailing-twelve-month revenue in USD per partner (?partner_id, "
      "?as_of)", NULL, SCHEMA_TTM, NULL},
+    /* ---- subscriptions: orders, commands, state, events, charges (api/h_sub*.c,
+     * docs/subscriptions.md) ---- */
+    {"POST", "/v1/customers/{id}/orders", api_h_customer_order, API_ROLE_SALES, 8192,
+     API_TENANCY_SCOPED, "createOrder",
+     "Order a subscription (program rules, catalog, NCE rules; Idempotency-Key)", SCHEMA_ORDER,
+     SCHEMA_SUB, NULL},
+    {"GET", "/v1/customers/{id}/subscriptions", api_h_customer_subs_list, API_ROLE_READ, 0,
+     API_TENANCY_SCOPED, "listCustomerSubscriptions",
+     "A customer's subscriptions (?limit, ?after)", NULL, SCHEMA_SUBS, NULL},
+    {"GET", "/v1/subscriptions/{id}", api_h_sub_get, API_ROLE_READ, 0, API_TENANCY_SCOPED,
+     "getSubscription",
+     "A subscription: state, seat lots and windows, term-end decision, refundable seats", NULL,
+     SCHEMA_SUB, NULL},
+    {"PATCH", "/v1/subscriptions/{id}", api_h_sub_update, API_ROLE_SALES, 4096,
+     API_TENANCY_SCOPED, "updateSubscription",
+     "Change the seat count and/or auto-renew (NCE rules: 168-hour windows)",
+     SCHEMA_SUB_PATCH, SCHEMA_SUB, NULL},
+    {"POST", "/v1/subscriptions/{id}/upgrade", api_h_sub_upgrade, API_ROLE_SALES, 4096,
+     API_TENANCY_SCOPED, "upgradeSubscription",
+     "Upgrade along a listed path: all seats (200) or some, into a new subscription (201)",
+     SCHEMA_UPGRADE, SCHEMA_SUB, NULL},
+    {"POST", "/v1/subscriptions/{id}/cancel", api_h_sub_cancel, API_ROLE_SALES, 1024,
+     API_TENANCY_SCOPED, "cancelSubscription",
+     "Cancel inside the purchase or renewal window (or in EST) with a prorated refund",
+     SCHEMA_EMPTY, SCHEMA_SUB, NULL},
+    {"POST", "/v1/subscriptions/{id}/suspend", api_h_sub_suspend, API_ROLE_SALES, 1024,
+     API_TENANCY_SCOPED, "suspendSubscription", "Suspend (still billed; auto-renew off)",
+     SCHEMA_EMPTY, SCHEMA_SUB, NULL},
+    {"POST", "/v1/subscriptions/{id}/reactivate", api_h_sub_reactivate, API_ROLE_SALES, 1024,
+     API_TENANCY_SCOPED, "reactivateSubscription", "Reactivate a suspended subscription",
+     SCHEMA_EMPTY, SCHEMA_SUB, NULL},
+    {"PUT", "/v1/subscriptions/{id}/term-end", api_h_sub_term_end, API_ROLE_SALES, 4096,
+     API_TENANCY_SCOPED, "setTermEndDecision",
+     "The term-end decision: renew (as is or with changes), cancel at term end, or EST",
+     SCHEMA_TERM_END, SCHEMA_SUB, NULL},
+    {"GET", "/v1/subscriptions/{id}/events", api_h_sub_events, API_ROLE_STAFF, 0,
+     API_TENANCY_SCOPED, "listSubscriptionEvents", "The subscription's event log, in order",
+     NULL, SCHEMA_SUB_EVENTS, NULL},
+    {"GET", "/v1/subscriptions/{id}/charges", api_h_sub_charges, API_ROLE_STAFF, 0,
+     API_TENANCY_SCOPED, "listSubscriptionCharges",
+     "Microsoft's charge lines for the subscription, as its reconciliation file shows them",
+     NULL, SCHEMA_SUB_CHARGES, NULL},
     {NULL, NULL, NULL, API_ROLE_PUBLIC, 0, API_TENANCY_NONE, NULL, NULL, NULL, NULL, NULL},
 };
 #pragma GCC diagnostic pop

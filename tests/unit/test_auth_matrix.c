@@ -131,6 +131,18 @@ static const struct row table[] = {
     {"DELETE", "/v1/margin-rules/{id}", API_ROLE_BILLING, P_OPAQUE, NULL, 404},
     {"GET", "/v1/reports/margins", API_ROLE_STAFF, P_NONE, NULL, 422},
     {"GET", "/v1/reports/ttm-revenue", API_ROLE_STAFF, P_NONE, NULL, 200},
+    /* subscriptions (api/h_sub*.c): the customer's scope; unknown subscriptions are 404 */
+    {"POST", "/v1/customers/{id}/orders", API_ROLE_SALES, P_CUSTOMER, "{}", 422},
+    {"GET", "/v1/customers/{id}/subscriptions", API_ROLE_READ, P_CUSTOMER, NULL, 200},
+    {"GET", "/v1/subscriptions/{id}", API_ROLE_READ, P_OPAQUE, NULL, 404},
+    {"PATCH", "/v1/subscriptions/{id}", API_ROLE_SALES, P_OPAQUE, "{}", 404},
+    {"POST", "/v1/subscriptions/{id}/upgrade", API_ROLE_SALES, P_OPAQUE, "{}", 404},
+    {"POST", "/v1/subscriptions/{id}/cancel", API_ROLE_SALES, P_OPAQUE, "{}", 404},
+    {"POST", "/v1/subscriptions/{id}/suspend", API_ROLE_SALES, P_OPAQUE, "{}", 404},
+    {"POST", "/v1/subscriptions/{id}/reactivate", API_ROLE_SALES, P_OPAQUE, "{}", 404},
+    {"PUT", "/v1/subscriptions/{id}/term-end", API_ROLE_SALES, P_OPAQUE, "{}", 404},
+    {"GET", "/v1/subscriptions/{id}/events", API_ROLE_STAFF, P_OPAQUE, NULL, 404},
+    {"GET", "/v1/subscriptions/{id}/charges", API_ROLE_STAFF, P_OPAQUE, NULL, 404},
 };
 
 #define NROWS (sizeof(table) / sizeof(table[0]))
