@@ -55,6 +55,9 @@ int cmd_partners(int argc, char **argv);
 int cmd_customers(int argc, char **argv);
 int cmd_margins(int argc, char **argv);
 int cmd_reports(int argc, char **argv);
+/* `cspd subs …` and `cspd charges verify` (cmd_subs.c). */
+int cmd_subs(int argc, char **argv);
+int cmd_charges(int argc, char **argv);
 
 /*
  * Shared by the billing commands (cmd_invoice.c, cmd_margins.c, cmd_reports.c): open an

@@ -210,6 +210,41 @@ static const struct cli_command commands[] = {
      "        the organisation's, --market the tenant's country (default: --country)\n"
      "mca     record the MCA: accepted by the customer, or attested by its distributor or\n"
      "        direct-bill partner (signer's names, e-mail, phone and the date required)\n"},
+    {"subs", cmd_subs, "NCE subscriptions: order, change, cancel, show, events, charges",
+     "usage: cspd subs order CUSTOMER --sku SKU --term P1M|P1Y|P3Y\n"
+     "                  --billing monthly|annual|triennial --quantity N\n"
+     "                  [--no-auto-renew] [--name NAME]\n"
+     "       cspd subs list [CUSTOMER]\n"
+     "       cspd subs show|events|charges ID\n"
+     "       cspd subs quantity ID N\n"
+     "       cspd subs upgrade ID --sku SKU [--quantity N] [--name NAME]\n"
+     "       cspd subs cancel|suspend|reactivate ID\n"
+     "       cspd subs auto-renew ID on|off\n"
+     "       cspd subs term-end ID renew|cancel|est [--sku SKU] [--term T] [--billing B]\n"
+     "                              [--quantity N]\n"
+     "Every form: [--db PATH] [--at INSTANT] (default: now on the real clock).\n"
+     "\n"
+     "order       a new subscription: the program rules (MCA, region, partner of record,\n"
+     "            self-sale), the catalog (price, seat limits, base licence) and the NCE rules\n"
+     "list        one line per subscription (of CUSTOMER): id, customer, SKU, status, seats,\n"
+     "            term/billing, term end, auto-renew\n"
+     "show        the subscription as JSON: state, seat lots with their 168-hour deadlines,\n"
+     "            term-end decision, refundable seats\n"
+     "quantity    set the seat count: more any time; fewer only from lots still in their\n"
+     "            window\n"
+     "upgrade     along a listed path: all seats, or --quantity of them into a new one\n"
+     "term-end    the decision at term end: renew (as is, or with the changes given),\n"
+     "            cancel, or est\n"
+     "events      the event log; charges: Microsoft's charge lines, tab-separated\n"
+     "A refusal prints its reason code, e.g. (quantity_decrease_outside_window: quantity),\n"
+     "and exits 1. See docs/subscriptions.md.\n"},
+    {"charges", cmd_charges, "verify stored charge lines against the event logs",
+     "usage: cspd charges verify [ID...] [--db PATH]\n"
+     "\n"
+     "Recompute every subscription (or the ones named) from its events: fold the state from\n"
+     "nothing, bill each event again, and compare with the stored state and charge lines.\n"
+     "Prints one DIFF line per subscription that differs and a summary; exit 1 when any\n"
+     "differs. Lines billed before an exchange rate recorded later are counted apart.\n"},
     {"version", cmd_version, "print the version", "usage: cspd version\n"},
     {NULL, NULL, NULL, NULL},
 };
