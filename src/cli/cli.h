@@ -29,7 +29,10 @@ const struct cli_command *cli_commands(void);
 
 /* Print "cspd NAME: message" for an error, as every command reports failures. */
 void cli_report(const char *cmd, const struct err *e);
-/* Print the command's usage to `out` (stdout for --help, stderr for a usage error). */
+/*
+ * The command's usage: the whole text to stdout (--help); to stderr (a usage error) one line,
+ * "cspd CMD: invalid arguments; usage: <synopsis> (see 'cspd CMD --help')".
+ */
 void cli_usage(const char *cmd, FILE *out);
 /* True when argv holds -h or --help before any "--". */
 int cli_wants_help(int argc, char **argv);
@@ -61,12 +64,18 @@ int cmd_charges(int argc, char **argv);
 
 /*
  * Shared by the billing commands (cmd_invoice.c, cmd_margins.c, cmd_reports.c): open an
- * existing, migrated database (never created here), and "now" from --at (else the real
- * clock).
+ * existing, migrated database (never created here).
  */
 struct db;
 int cli_bill_open(const char *db_arg, struct db **db, struct err *err);
-int cli_bill_now(const char *at, instant_t *now, struct err *err);
+
+/*
+ * The business "now" of a command — the one place the CLI takes time from: the command's
+ * --at INSTANT when given (`at` not NULL), else $CSPD_NOW when set (so a shell session or a
+ * script runs on a demo clock, as `cspd serve --clock` does), else the real clock. An
+ * unparsable value is ERR_PARSE naming "at" or "CSPD_NOW".
+ */
+int cli_now(const char *at, instant_t *now, struct err *err);
 
 /*
  * Shared by `cspd partners` and `cspd customers` (cmd_partners.c): flags become the JSON

@@ -81,12 +81,16 @@ static int parse_count(const char *s, long max, long *out)
     return v >= 1 ? 0 : -1;
 }
 
-/* The day of --at, or today on the real clock. */
+/* The day of --at, or today (cli_now: $CSPD_NOW or the real clock). */
 static int day_of(const char *at, struct date *out, struct err *err)
 {
+    instant_t now;
+
     if (at)
         return date_parse_cstr(at, out, err);
-    *out = instant_date((instant_t)time(NULL));
+    if (cli_now(NULL, &now, err) < 0)
+        return -1;
+    *out = instant_date(now);
     return 0;
 }
 
@@ -172,9 +176,12 @@ static int run_load(const struct cat_args *a, enum catalog_kind k, const char *f
 {
     struct catalog_load_result res;
     struct db *db;
+    instant_t now;
     FILE *f;
     int rc;
 
+    if (cli_now(NULL, &now, err) < 0)
+        return -1;
     f = fopen(file, "rb");
     if (!f)
         return err_set(err, ERR_IO, "file", "cannot open %s", file);
@@ -182,7 +189,7 @@ static int run_load(const struct cat_args *a, enum catalog_kind k, const char *f
         fclose(f);
         return -1;
     }
-    rc = catalog_data_load(db, k, f, file, NULL, (instant_t)time(NULL), &res, err);
+    rc = catalog_data_load(db, k, f, file, NULL, now, &res, err);
     db_close(db);
     fclose(f);
     if (rc) {

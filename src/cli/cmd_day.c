@@ -33,7 +33,6 @@ int cmd_day(int argc, char **argv)
     const char *date_arg = NULL, *db_arg = NULL, *url;
     struct svc_ctx ctx = {.actor = "system:day"};
     struct day_stats st;
-    struct clock clk;
     struct date day;
     struct err err;
     struct db *db = NULL;
@@ -67,8 +66,13 @@ int cmd_day(int argc, char **argv)
             return 2;
         }
     } else {
-        clock_init_real(&clk);
-        day = instant_date(clock_now(&clk));
+        instant_t now;
+
+        if (cli_now(NULL, &now, &err) < 0) {
+            cli_report("day", &err);
+            return 2;
+        }
+        day = instant_date(now);
     }
     url = cli_db_path(db_arg);
     if (strcmp(url, ":memory:") != 0 && strchr(url, ':') == NULL && stat(url, &sb) != 0) {

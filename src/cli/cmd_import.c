@@ -59,7 +59,6 @@ static int import_pricelist(const char *path, const char *db_url, const char *mo
     struct pricelist_import_opts o = {
         .path = path,
         .month = month,
-        .now = (instant_t)time(NULL),
     };
     struct pricelist_import_result res;
     struct db *db;
@@ -67,6 +66,10 @@ static int import_pricelist(const char *path, const char *db_url, const char *mo
     int rc;
 
     err_clear(&err);
+    if (cli_now(NULL, &o.now, &err) < 0) {
+        cli_report("import", &err);
+        return 1;
+    }
     if (isatty(STDERR_FILENO)) {
         o.progress = show_progress;
         o.progress_every = PRICELIST_PROGRESS_EVERY;

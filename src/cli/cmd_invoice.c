@@ -85,17 +85,6 @@ int cli_bill_open(const char *db_arg, struct db **db, struct err *err)
     return 0;
 }
 
-int cli_bill_now(const char *at, instant_t *now, struct err *err)
-{
-    struct clock c;
-
-    if (at)
-        return instant_parse_cstr(at, now, err);
-    clock_init_real(&c);
-    *now = clock_now(&c);
-    return 0;
-}
-
 static int print_row(void *ctx, const struct invoice *inv)
 {
     char t[DEC_STRLEN];
@@ -202,7 +191,7 @@ int cmd_invoice(int argc, char **argv)
         cli_usage("invoice", stderr);
         return 2;
     }
-    if (cli_bill_now(o.at, &now, &err) < 0) {
+    if (cli_now(o.at, &now, &err) < 0) {
         fprintf(stderr, "cspd invoice: --at: %s\n", err.msg);
         return 2;
     }

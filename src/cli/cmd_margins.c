@@ -121,7 +121,7 @@ int cmd_margins(int argc, char **argv)
         cli_usage("margins", stderr);
         return 2;
     }
-    if (cli_bill_now(at, &now, &err) < 0) {
+    if (cli_now(at, &now, &err) < 0) {
         fprintf(stderr, "cspd margins: --at: %s\n", err.msg);
         json_decref(body);
         return 2;

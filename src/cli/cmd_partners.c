@@ -139,10 +139,8 @@ int cli_party_args(const char *cmd, int argc, char **argv, const struct cli_part
 int cli_party_open(const struct cli_party_common *common, struct db **db, instant_t *now,
                    struct err *err)
 {
-    struct clock c;
-
-    clock_init_real(&c);
-    *now = clock_now(&c);
+    if (cli_now(NULL, now, err) < 0)
+        return -1;
     if (common->date) {
         struct date d;
 

@@ -112,6 +112,7 @@ static int do_import(const char *path, const struct opts *o)
     struct recon_import_result res;
     struct recon_ctx ctx = {NULL, "cli", NULL};
     struct err err;
+    instant_t now;
     FILE *f;
     int rc;
 
@@ -136,7 +137,7 @@ static int do_import(const char *path, const struct opts *o)
         return 1;
     }
     err_clear(&err);
-    rc = recon_import(&ctx, f, &io, (instant_t)time(NULL), &res, &err);
+    rc = cli_now(NULL, &now, &err) < 0 ? -1 : recon_import(&ctx, f, &io, now, &res, &err);
     if (io.progress)
         fputc('\n', stderr);
     if (f != stdin)
@@ -225,6 +226,7 @@ static int do_resolve(const struct opts *o, char **args, int nargs)
     enum recon_resolution how;
     struct recon_line_row l;
     struct err err;
+    instant_t now;
     long long seq;
     int rc;
 
@@ -241,7 +243,8 @@ static int do_resolve(const struct opts *o, char **args, int nargs)
     if (open_db(o->db, &ctx.db))
         return 1;
     err_clear(&err);
-    rc = recon_resolve(&ctx, args[0], seq, how, o->note, (instant_t)time(NULL), &l, &err);
+    rc = cli_now(NULL, &now, &err) < 0
+             ? -1 : recon_resolve(&ctx, args[0], seq, how, o->note, now, &l, &err);
     db_close(ctx.db);
     if (rc) {
         cli_report("recon", &err);
@@ -319,6 +322,7 @@ static int run_db_action(const char *action, char **args, int nargs, const struc
 {
     struct recon_ctx ctx = {NULL, "cli", NULL};
     struct err err;
+    instant_t now;
     int rc = 0;
 
     if (open_db(o->db, &ctx.db))
@@ -344,7 +348,8 @@ static int run_db_action(const char *action, char **args, int nargs, const struc
     } else if (strcmp(action, "write") == 0 && nargs == 0) {
         rc = do_write(ctx.db, o);
     } else if (strcmp(action, "map") == 0 && nargs == 2) {
-        if (recon_map_subscription(&ctx, args[0], args[1], (instant_t)time(NULL), &err))
+        if (cli_now(NULL, &now, &err) < 0 ||
+            recon_map_subscription(&ctx, args[0], args[1], now, &err))
             rc = -1;
         else
             printf("Microsoft subscription %s -> %s\n", args[0], args[1]);

@@ -120,10 +120,11 @@ int cmd_reports(int argc, char **argv)
         rc = 0;
     } else if (strcmp(sub, "ttm") == 0) {
         struct date d;
-        struct clock clk;
+        instant_t now;
 
-        clock_init_real(&clk);
-        d = instant_date(clock_now(&clk));
+        if (cli_now(NULL, &now, &err) < 0)
+            goto out;
+        d = instant_date(now);
         if (as_of && date_parse_cstr(as_of, &d, &err) < 0)
             goto out;
         rc = invoice_ttm_each(db, &all, partner, d, print_ttm, NULL, &err);

@@ -297,7 +297,7 @@ int cmd_subs(int argc, char **argv)
         return 2;
     }
     err_clear(&err);
-    if (cli_bill_open(a.db, &db, &err) < 0 || cli_bill_now(a.at, &now, &err) < 0) {
+    if (cli_bill_open(a.db, &db, &err) < 0 || cli_now(a.at, &now, &err) < 0) {
         cli_report("subs", &err);
         if (db)
             db_close(db);

@@ -74,14 +74,6 @@ static int open_db(const struct users_opts *o, struct db **db, struct err *err)
     return 0;
 }
 
-static instant_t real_now(void)
-{
-    struct clock c;
-
-    clock_init_real(&c);
-    return clock_now(&c);
-}
-
 static void print_created(const struct auth_user_created *out)
 {
     const struct user *u = &out->user;
@@ -118,13 +110,14 @@ static int run(const char *action, const struct users_opts *o, struct err *err)
     struct auth_user_new req;
     struct scope scope;
     struct db *db;
+    instant_t now;
     int rc;
 
-    if (open_db(o, &db, err) < 0)
+    if (cli_now(NULL, &now, err) < 0 || open_db(o, &db, err) < 0)
         return -1;
     scope_init_installation(&scope);
     if (strcmp(action, "bootstrap") == 0) {
-        rc = auth_user_bootstrap(db, o->email, real_now(), &out, err);
+        rc = auth_user_bootstrap(db, o->email, now, &out, err);
         if (rc == 0)
             print_created(&out);
     } else if (strcmp(action, "create") == 0) {
@@ -137,7 +130,7 @@ static int run(const char *action, const struct users_opts *o, struct err *err)
                     "read_only or portal");
             rc = -1;
         } else {
-            rc = auth_user_create(db, &scope, &req, real_now(), &out, err);
+            rc = auth_user_create(db, &scope, &req, now, &out, err);
             if (rc == 0)
                 print_created(&out);
         }
