@@ -10,9 +10,9 @@
  *   cspd subs cancel|suspend|reactivate ID | auto-renew ID on|off
  *   cspd subs term-end ID renew|cancel|est [--sku S] [--term T] [--billing B] [--quantity N]
  *   cspd charges verify [ID...]
- * Every form takes --db PATH and --at INSTANT (default: now on the real clock); commands print
- * the subscription's document as JSON. Exit: 0 done, 1 refused or failed (the reason code is
- * printed), 2 usage.
+ * Every form takes --db PATH and --at INSTANT (default: cli_now's $CSPD_NOW, else the real
+ * clock); commands print the subscription's document as JSON. Exit: 0 done, 1 refused or
+ * failed (the reason code is printed), 2 usage.
  */
 #include <getopt.h>
 #include <stdio.h>

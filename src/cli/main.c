@@ -222,7 +222,7 @@ static const struct cli_command commands[] = {
      "       cspd subs auto-renew ID on|off\n"
      "       cspd subs term-end ID renew|cancel|est [--sku SKU] [--term T] [--billing B]\n"
      "                              [--quantity N]\n"
-     "Every form: [--db PATH] [--at INSTANT] (default: now on the real clock).\n"
+     "Every form: [--db PATH] [--at INSTANT] (default: $CSPD_NOW, else the real clock).\n"
      "\n"
      "order       a new subscription: the program rules (MCA, region, partner of record,\n"
      "            self-sale), the catalog (price, seat limits, base licence) and the NCE rules\n"
