@@ -36,6 +36,7 @@ import random
 import subprocess
 import sys
 import tempfile
+import time
 from collections import Counter
 from fractions import Fraction
 
@@ -140,6 +141,8 @@ class Gen:
         if self.est_mode:   # EST chains: P1M terms ending after 2026-05-04, auto-renew off
             start = dt.date(2026, 4, 1) + dt.timedelta(days=r.randint(0, 500))
         horizon = r.choice([20, 45, 90, 200, 400, 500, 730, 760])
+        if r.random() < 0.04:
+            horizon = r.randint(1100, 1500)     # P3Y renewals
         until = rm.midnight(start + dt.timedelta(days=r.randint(horizon // 2, horizon)))
         if r.random() < 0.3:
             until += dt.timedelta(seconds=r.randint(1, 86399))
@@ -147,18 +150,25 @@ class Gen:
         price_from = month_start(pf.date()) if r.random() < 0.7 else pf.date()
         prices = []
         self.base = {}
+        big = r.random() < 0.1          # large amounts: overflow and precision
+        self.big = big
         for sku in SKUS:
             cur = pcur if r.random() < 0.85 else bcur
             lo, hi = BASE_RANGE[rm.minor(cur)]
             base = r.randint(lo, hi)
+            if big:
+                base = r.randint(lo, hi) * r.choice([100, 1000, 10000]) + r.randint(0, 99)
             self.base[sku] = (base, cur)
             for plan in PLANS:
                 if r.random() < 0.15:
                     continue            # missing rows: no_price, EST fallback, dead ends
+                rowcur = cur
+                if r.random() < 0.1:    # one plan priced in the other currency
+                    rowcur = r.choice([pcur, bcur])
                 prices.append({"sku": sku, "product": PRODUCTS[sku], "term": plan[0],
                                "billing": plan[1],
-                               "unit_price": money(self.price_value(base, plan, cur), cur),
-                               "effective_from": price_from.isoformat(), "currency": cur})
+                               "unit_price": money(self.price_value(base, plan, rowcur), rowcur),
+                               "effective_from": price_from.isoformat(), "currency": rowcur})
                 if r.random() < 0.08:  # a later row already in the price list
                     eff = start + dt.timedelta(days=r.randint(1, 400))
                     prices.append({"sku": sku, "product": PRODUCTS[sku], "term": plan[0],
@@ -174,10 +184,13 @@ class Gen:
                 "expect": {"charges": [], "refusals": [], "state": []}}
         # background steps: FX rates (monthly from the 1st, sometimes mid-month)
         bg = []
-        curs = {c for _, c in self.base.values()} - {bcur}
+        curs = ({p["currency"] for p in prices} | {c for _, c in self.base.values()}) - {bcur}
         for c in sorted(curs):
             rate = Fraction(r.randint(50, 2000), 1000) if bcur != "JPY" else \
                 Fraction(r.randint(100000, 160000), 1000)
+            if r.random() < 0.4:       # recon-like precision (0.846202666)
+                rate = rm.round_half_up(rate * Fraction(r.randint(900000000, 1100000000),
+                                                        10 ** 9), 9)
             d0 = month_start(start - dt.timedelta(days=r.randint(0, 40)))
             bg.append((rm.midnight(start) - dt.timedelta(days=r.randint(1, 3)),
                        {"do": "rate", "from": c, "to": bcur, "rate": rm.fmt(rate),
@@ -186,7 +199,7 @@ class Gen:
             while rm.midnight(m) <= until + dt.timedelta(days=31):
                 m = rm.add_months(m, 1)
                 rate = rate * Fraction(r.randint(960, 1040), 1000)
-                rate = rm.round_half_up(rate, 6)
+                rate = rm.round_half_up(rate, r.choice([4, 6, 6, 9]))
                 at = rm.midnight(m) - dt.timedelta(days=r.randint(1, 3)) + \
                     dt.timedelta(hours=16)
                 eff = m
@@ -278,6 +291,8 @@ class Gen:
     def quantity(self):
         r = self.r
         x = r.random()
+        if self.big and x < 0.3:
+            return r.choice([999, 2500, 10000, 99999, 300000])
         if x < 0.03:
             return 0
         if x < 0.04:
@@ -297,6 +312,7 @@ class Gen:
 
     def action(self, t):
         r = self.r
+        self.model.advance(t)       # look at the state at t (cycles due by then have run)
         live = [n for n, x in self.model.subs.items() if x.status not in ("cancelled", "expired")]
         if not live and r.random() < 0.7:
             return self.order()
@@ -360,7 +376,7 @@ class Gen:
             if y < 0.45:
                 pass
             elif y < 0.55:
-                st["quantity"] = cur_q
+                st["quantity"] = cur_q      # equal to the current quantity: a full upgrade
             elif y < 0.9 and cur_q > 1:
                 st["quantity"] = r.randint(1, cur_q - 1)
                 st["new_sub"] = self.new_name()
@@ -400,8 +416,15 @@ def run_engine(cspd, scen, tmpdir=None):
     try:
         with os.fdopen(fd, "w") as f:
             json.dump(scen, f, indent=1)
-        p = subprocess.run([cspd, "scenario", "run", "--print", path], capture_output=True,
-                           text=True, timeout=120)
+        for attempt in range(30):   # the binary may be mid-rebuild (make relinks it)
+            try:
+                p = subprocess.run([cspd, "scenario", "run", "--print", path],
+                                   capture_output=True, text=True, timeout=120)
+                break
+            except OSError:
+                if attempt == 29:
+                    raise
+                time.sleep(2)
         if p.returncode != 0:
             return None, "engine exit %d: %s%s" % (p.returncode, p.stdout[-500:],
                                                    p.stderr[-1500:])

@@ -201,11 +201,15 @@ class Model:
 
     def price_on(self, sku, term, billing, d):
         """The price row in effect on date d (latest effective_from <= d; a later row with the
-        same date replaces an earlier one)."""
+        same date replaces an earlier one).  Where the plan has rows in several currencies,
+        the row in the billing currency wins (nce-rules.md §10: "the currency line item
+        aligning with the partner billing currency"; Part A is silent), else any currency."""
         best = None
+        bc = self.currency.upper()
         for row in self.prices:
             if row[0] == sku and row[1] == term and row[2] == billing and row[5] <= d:
-                if best is None or (row[5], row[6]) > (best[5], best[6]):
+                key = (row[4] == bc, row[5], row[6])
+                if best is None or key > (best[4] == bc, best[5], best[6]):
                     best = row
         return best
 
@@ -527,6 +531,8 @@ class Model:
 
     def do_suspend(self, st, t, d):
         s = self.get_live(st["sub"])
+        if s.status == "suspended":
+            return      # already suspended: accepted, changes nothing (Part A is silent)
         s.status = "suspended"
         # Part A 8: suspension turns auto-renew off
         if s.auto_renew:
