@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "store/repo_sub_scope.h"
 #include "store/repo_user_internal.h"
 
 #define USER_COLS                                                                          \
@@ -274,6 +275,18 @@ int repo_scope_sees(struct db *db, const struct scope *scope, const char *id, bo
     } else if (id_has_kind(id, "rel")) {
         table = "relationships";
         rc = scope_pred_relationships(scope, "x", &pred, err);
+    } else if (id_has_kind(id, "sub")) {
+        struct err nf;
+
+        /* a subscription is seen with its customer (repo_sub_scope.c) */
+        err_clear(&nf);
+        if (repo_sub_in_scope(db, scope, id, &nf) == 0)
+            *out = true;
+        else if (nf.code != ERR_NOT_FOUND) {
+            *err = nf;
+            return -1;
+        }
+        return 0;
     } else {
         return 0;
     }

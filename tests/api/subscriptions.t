@@ -284,6 +284,12 @@ as "$TO" POST "/v1/customers/$C/orders" "$ORDER"
 check "another tenant cannot order for the customer: 404" is_error 404 not_found
 as "$TO" GET "/v1/subscriptions/$S/charges"
 check "nor read its charges: 404" is_error 404 not_found
+op POST /v1/tokens "{\"role\":\"read_only\",\"partner_id\":\"$P\",\"name\":\"viewer\"}"
+TR=$(json 'd["secret"]')
+as "$TR" GET "/v1/subscriptions/$S"
+check "a read-only user of the partner reads its subscription" eval '[ "$status" = 200 ]'
+as "$TR" POST "/v1/subscriptions/$S/cancel" '{}'
+check "but may not cancel it: 403 (it can see the object, so not 404)" is_error 403 forbidden
 as "$TP" GET "/v1/audit?object_type=subscription&object_id=$S"
 check "the partner sees the subscription's audit rows" \
     eval '[ "$status" = 200 ] &&
