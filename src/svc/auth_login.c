@@ -82,6 +82,41 @@ int auth_login_begin(struct db *db, const char *email, const char *address, inst
     return 0;
 }
 
+/*
+ * Re-read, inside the second half's transaction, what other sign-ins may have changed since
+ * the first half: both throttle counters (or overlapping failures would each write "count +
+ * 1" over the same old count, and a burst of parallel guesses would count as one) and the
+ * user row (its last accepted TOTP step, or one code would open several sessions; its
+ * password hash, which must still be the one the password was checked against).
+ */
+static int reload(struct db *db, struct auth_login *st, bool *password_ok, struct err *err)
+{
+    struct user fresh;
+    char key[80];
+    bool found;
+
+    account_key(st->email, key);
+    if (load(db, key, &st->account, err) < 0)
+        return -1;
+    if (st->address[0]) {
+        address_key(st->address, key);
+        if (load(db, key, &st->addr, err) < 0)
+            return -1;
+    }
+    if (!st->found)
+        return 0;
+    if (repo_user_by_id(db, st->user.id, &fresh, &found, err) < 0)
+        return -1;
+    if (!found || strcmp(fresh.password_hash, st->user.password_hash) != 0)
+        *password_ok = false;
+    if (found)
+        st->user = fresh;
+    else
+        st->found = false;
+    sodium_memzero(&fresh, sizeof(fresh));
+    return 0;
+}
+
 /* Count a failure against the account and the address; commits. */
 static int record_failure(struct db *db, struct auth_login *st, instant_t now, struct err *err)
 {
@@ -150,6 +185,8 @@ int auth_login_finish(struct db *db, struct auth_login *st, bool password_ok, co
     err_clear(&why);
     if (db_begin(db, err) < 0)
         return -1;
+    if (reload(db, st, &password_ok, err) < 0)
+        goto fail;
     if (!st->found || !password_ok || st->user.disabled_at) {
         if (record_failure(db, st, now, err) < 0)
             goto fail;

@@ -440,6 +440,59 @@ static void test_throttle_per_address(void **state)
                            &s, &retry, &err), 0);
 }
 
+/*
+ * Sign-ins overlap: the server runs the argon2 check between the two halves without the store
+ * lock, so several attempts can have begun before any of them finished. Every failure must
+ * still count (no lost update of the throttle counters), and a TOTP code accepted by one
+ * must be a replay for the others.
+ */
+static void test_overlapping_failures_all_count(void **state)
+{
+    struct fixture *f = *state;
+    struct auth_login st[5];
+    struct auth_session_new s;
+    struct err err;
+    int64_t retry;
+
+    for (int i = 0; i < 5; i++) {
+        err_clear(&err);
+        assert_int_equal(auth_login_begin(f->db, "sales@a.example", "192.0.2.9", T0, &st[i],
+                                          &retry, &err), 0);
+    }
+    for (int i = 0; i < 5; i++) {
+        err_clear(&err);
+        assert_int_equal(auth_login_finish(f->db, &st[i], false, NULL, T0, &s, &err), -1);
+        assert_string_equal(err.reason, "invalid_credentials");
+        auth_login_release(&st[i], NULL);
+    }
+    /* Five failures (three free): the account must wait 2 s, as after five in a row. */
+    assert_int_equal(login(f->db, "sales@a.example", f->sales.password, NULL, "192.0.2.9", T0,
+                           &s, &retry, &err), -1);
+    assert_string_equal(err.reason, "too_many_attempts");
+    assert_int_equal(retry, 2);
+}
+
+static void test_overlapping_totp_is_a_replay(void **state)
+{
+    struct fixture *f = *state;
+    struct auth_login a, b;
+    struct auth_session_new s;
+    struct err err;
+    int64_t retry;
+    char code[10];
+
+    code_at(f->owner.user.totp_secret, T0, code);
+    err_clear(&err);
+    assert_int_equal(auth_login_begin(f->db, "owner@a.example", "", T0, &a, &retry, &err), 0);
+    assert_int_equal(auth_login_begin(f->db, "owner@a.example", "", T0, &b, &retry, &err), 0);
+    assert_int_equal(auth_login_finish(f->db, &a, true, code, T0, &s, &err), 0);
+    auth_login_release(&a, &s);
+    err_clear(&err);
+    assert_int_equal(auth_login_finish(f->db, &b, true, code, T0 + 1, &s, &err), -1);
+    assert_string_equal(err.reason, "totp_replayed");
+    auth_login_release(&b, &s);
+}
+
 static void test_disabled_user_cannot_sign_in(void **state)
 {
     struct fixture *f = *state;
@@ -568,6 +621,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_throttle_same_for_unknown_account, setup, teardown),
         cmocka_unit_test_setup_teardown(test_throttle_per_address, setup, teardown),
         cmocka_unit_test_setup_teardown(test_disabled_user_cannot_sign_in, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_overlapping_failures_all_count, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_overlapping_totp_is_a_replay, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tokens, setup, teardown),
         cmocka_unit_test_setup_teardown(test_user_rules, setup, teardown),
     };
