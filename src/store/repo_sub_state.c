@@ -14,7 +14,9 @@
  * FLAGS: 1 suspended, 2 trial, 4 has changes. CHANGES: "sku,term,billing,quantity" with empty
  * fields for the ones not scheduled. LOTS: "added:deadline:qty" joined by "/". Dates
  * YYYY-MM-DD (empty when unset), instants integer seconds, the price as dec_format writes it.
- * A SKU or currency holding one of ";,:/" cannot be written so; the caller then writes JSON.
+ * A field may hold any character but its own separators: ';' anywhere, ',' in CHANGES (':' and
+ * '/' separate only the numbers of LOTS), so Microsoft's "CFQ7TTC0LH18:0001" SKUs are written
+ * as they are; a string holding a separator cannot be written so, and the caller writes JSON.
  */
 #include <stdio.h>
 #include <string.h>
@@ -43,7 +45,7 @@ static void put(struct wbuf *w, const char *s)
 
 static void put_sep(struct wbuf *w, const char *s)
 {
-    if (strpbrk(s, ";,:/"))
+    if (strchr(s, ';'))
         w->bad = true;
     put(w, s);
     put(w, ";");
@@ -97,7 +99,7 @@ int sub_state_encode(const struct sub *s, char *buf, size_t cap)
         const struct sub_changes *c = &s->changes;
 
         if (c->has_sku) {
-            if (strpbrk(c->sku, ";,:/"))
+            if (strpbrk(c->sku, ";,"))
                 w.bad = true;
             put(&w, c->sku);
         }

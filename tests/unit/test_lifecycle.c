@@ -522,6 +522,16 @@ static void test_state_codec(void **state)
     assert_same_sub(&s, &back);
     free(txt);
     json_decref(j);
+    /* Microsoft's product:sku ids are written in the compact form as they are */
+    strcpy(s.sku, "CFQ7TTC0LH18:0001");
+    s.changes.has_sku = true;
+    strcpy(s.changes.sku, "CFQ7TTC0LF8Q:0002");
+    n = sub_state_encode(&s, buf, sizeof(buf));
+    assert_true(n > 0 && buf[0] == '2' && buf[1] == ';');
+    assert_int_equal(sub_state_decode(buf, (size_t)n, &back, &e), 0);
+    assert_same_sub(&s, &back);
+    strcpy(s.changes.sku, "ODD,SKU");
+    assert_int_equal(sub_state_encode(&s, buf, sizeof(buf)), -1);
     /* a SKU the compact form cannot hold: encode says so (the store writes JSON) */
     strcpy(s.sku, "ODD;SKU");
     assert_int_equal(sub_state_encode(&s, buf, sizeof(buf)), -1);
