@@ -80,6 +80,35 @@ int id_new(const char *prefix, char buf[ID_MAXLEN], struct err *err)
     return 0;
 }
 
+int id_new_ordered(const char *prefix, uint64_t key, char buf[ID_MAXLEN], struct err *err)
+{
+    /* the same 32 characters as b32_alphabet, in byte order: ids sort as their keys */
+    static const char sorted[] = "234567abcdefghijklmnopqrstuvwxyz";
+    unsigned char raw[9];
+    size_t plen = prefix_len(prefix);
+    char *o;
+
+    if (plen == 0)
+        return err_set(err, ERR_INVALID, NULL,
+                       "id prefix must be 1 to 8 lower-case letters");
+    if (sodium_init() < 0)
+        return err_set(err, ERR_INTERNAL, NULL, "libsodium could not be initialised");
+    randombytes_buf(raw, sizeof(raw));
+    memcpy(buf, prefix, plen);
+    buf[plen] = '_';
+    o = buf + plen + 1;
+    for (int i = 0; i < 13; i++) /* 65 bits: the first character holds the top 4 */
+        o[i] = sorted[(key >> (5 * (12 - i))) & 31];
+    for (int i = 0; i < 13; i++) { /* 65 of the 72 random bits, 5 at a time */
+        int bit = 5 * i;
+        unsigned two = (unsigned)raw[bit / 8] << 8 | raw[bit / 8 + 1];
+
+        o[13 + i] = b32_alphabet[(two >> (11 - bit % 8)) & 31];
+    }
+    o[ID_B32_LEN] = '\0';
+    return 0;
+}
+
 bool id_has_kind(const char *id, const char *prefix)
 {
     size_t plen = prefix_len(prefix);

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/err.h"
 
@@ -19,6 +20,14 @@
 int id_init(struct err *err);
 /* Write "<prefix>_<26 chars>" into buf. prefix: lowercase letters, 1..8 of them. */
 int id_new(const char *prefix, char buf[ID_MAXLEN], struct err *err);
+/*
+ * An id whose byte order follows `key` (for rows inserted in bulk: a B-tree index on the id
+ * then grows at its right edge instead of on a random page per insert). The 26 characters are
+ * 13 that encode the 64-bit key, MSB first, in the base32 alphabet sorted as bytes, then 13
+ * random ones (65 bits), so ids stay unique and unguessable and pass id_has_kind; what the key
+ * holds (an instant, a counter) is readable from the id, so never put a secret in it.
+ */
+int id_new_ordered(const char *prefix, uint64_t key, char buf[ID_MAXLEN], struct err *err);
 /* True when `id` is "<prefix>_" followed by 26 base32 characters. */
 bool id_has_kind(const char *id, const char *prefix);
 

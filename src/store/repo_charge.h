@@ -24,7 +24,10 @@ struct charge_row {
     struct charge_line line;
 };
 
-/* Insert one line; the id is made here ("chg_..."), written back to r->id. sc may be NULL. */
+/*
+ * Insert one line; the id is made here ("chg_...", ordered by r->created_at, then by insertion
+ * within a process), written back to r->id. sc may be NULL.
+ */
 int repo_charge_insert(struct db *db, struct stmt_cache *sc, struct charge_row *r,
                        struct err *err);
 /*

@@ -151,6 +151,30 @@ static void test_id_new_rejects_bad_prefix(void **state)
     assert_int_equal(id_new(NULL, buf, &e), -1);
 }
 
+static void test_id_new_ordered(void **state)
+{
+    static const uint64_t keys[] = {0, 1, 31, 32, 1790841600ull << 24, (1790841600ull << 24) + 1,
+                                    (1790841601ull << 24), UINT64_MAX - 1, UINT64_MAX};
+    char prev[ID_MAXLEN], cur[ID_MAXLEN], twin[ID_MAXLEN];
+    struct err e;
+
+    (void)state;
+    err_clear(&e);
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        assert_int_equal(id_new_ordered("chg", keys[i], cur, &e), 0);
+        assert_true(id_has_kind(cur, "chg"));
+        if (i > 0)
+            assert_true(strcmp(prev, cur) < 0); /* byte order follows the key */
+        memcpy(prev, cur, sizeof(prev));
+    }
+    /* the same key twice: unique by the random tail */
+    assert_int_equal(id_new_ordered("chg", 7, cur, &e), 0);
+    assert_int_equal(id_new_ordered("chg", 7, twin, &e), 0);
+    assert_true(strncmp(cur, twin, 4 + 13) == 0);
+    assert_true(strcmp(cur, twin) != 0);
+    assert_int_equal(id_new_ordered("CHG", 7, cur, &e), -1);
+}
+
 static void test_id_has_kind(void **state)
 {
     char id[ID_MAXLEN], bad[ID_MAXLEN + 8];
@@ -438,6 +462,7 @@ int main(void)
         cmocka_unit_test(test_id_new_shape),
         cmocka_unit_test(test_id_many_distinct),
         cmocka_unit_test(test_id_new_rejects_bad_prefix),
+        cmocka_unit_test(test_id_new_ordered),
         cmocka_unit_test(test_id_has_kind),
         cmocka_unit_test(test_log_msg_escapes_and_request_id),
         cmocka_unit_test(test_log_kv_pairs),
