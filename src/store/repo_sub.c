@@ -243,13 +243,14 @@ out:
     return rc;
 }
 
-int repo_sub_due(struct db *db, struct date day, char (*ids)[ID_MAXLEN], size_t max,
-                 size_t *n, struct err *err)
+int repo_sub_due(struct db *db, struct date day, struct sub_due *due, size_t max, size_t *n,
+                 struct err *err)
 {
     /* ORDER BY next_due keeps the planner on the next_due index (ordering by id would make
      * it walk the whole primary key to avoid a sort) */
     static const char sql[] =
-        "SELECT id FROM subscriptions WHERE next_due <= ? ORDER BY next_due LIMIT ?";
+        "SELECT id, customer_id FROM subscriptions WHERE next_due <= ? ORDER BY next_due"
+        " LIMIT ?";
     struct db_stmt *st = NULL;
     char d[DATE_STRLEN];
     int rc = -1, step = DB_DONE;
@@ -259,8 +260,11 @@ int repo_sub_due(struct db *db, struct date day, char (*ids)[ID_MAXLEN], size_t 
     if (db_prepare(db, sql, &st, err) < 0 || db_bind_text(st, 1, d, err) < 0 ||
         db_bind_int64(st, 2, (int64_t)max, err) < 0)
         goto out;
-    while (*n < max && (step = db_step(st, err)) == DB_ROW)
-        copy_col(st, 0, ids[(*n)++], ID_MAXLEN);
+    while (*n < max && (step = db_step(st, err)) == DB_ROW) {
+        copy_col(st, 0, due[*n].id, sizeof(due[*n].id));
+        copy_col(st, 1, due[*n].customer_id, sizeof(due[*n].customer_id));
+        (*n)++;
+    }
     if (*n < max && step < 0)
         goto out;
     rc = 0;
@@ -332,4 +336,20 @@ int repo_sub_customer(struct db *db, struct stmt_cache *sc, const char *customer
 out:
     stmt_put(sc, st);
     return rc;
+}
+
+int repo_sub_cycle_mode(struct db *db, bool on, struct err *err)
+{
+    char sql[128];
+
+    if (strcmp(db_backend(db), "sqlite") != 0)
+        return 0;
+    if (on) {
+        snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d; PRAGMA wal_autocheckpoint = 0",
+                 REPO_SUB_CYCLE_CACHE_KIB);
+        return db_exec(db, sql, err);
+    }
+    /* one checkpoint for the whole run, then SQLite's defaults again */
+    return db_exec(db, "PRAGMA wal_checkpoint(PASSIVE); PRAGMA wal_autocheckpoint = 1000;"
+                   " PRAGMA cache_size = -2000", err);
 }

@@ -63,13 +63,19 @@ int repo_sub_append_event(struct db *db, struct stmt_cache *sc, const char *sub_
 int repo_sub_each_event(struct db *db, const char *sub_id,
                         int (*fn)(void *ctx, int64_t seq, const struct lc_event *ev),
                         void *ctx, struct err *err);
+/* A subscription the daily cycle has work for, and whose customer it is. */
+struct sub_due {
+    char id[ID_MAXLEN];
+    char customer_id[ID_MAXLEN];
+};
+
 /*
- * Ids of subscriptions with work due on or before `day` (next_due <= day), earliest due first
- * (the next_due index's order, so the query reads only the due rows), at most `max`, into
- * `ids` (caller's array); *n = how many.
+ * Subscriptions with work due on or before `day` (next_due <= day), earliest due first (the
+ * next_due index's order, so the query reads only the due rows), at most `max`, into `due`
+ * (caller's array); *n = how many.
  */
-int repo_sub_due(struct db *db, struct date day, char (*ids)[ID_MAXLEN], size_t max,
-                 size_t *n, struct err *err);
+int repo_sub_due(struct db *db, struct date day, struct sub_due *due, size_t max, size_t *n,
+                 struct err *err);
 /*
  * Rewrite only the snapshot, version, updated_at and next_due (the other columns unchanged:
  * a cycle charge), so no other index is touched. ERR_CONFLICT as repo_sub_update.
@@ -79,6 +85,15 @@ int repo_sub_update_state(struct db *db, struct stmt_cache *sc, const struct sub
 /* ERR_NOT_FOUND when there is no such customer. */
 int repo_sub_customer(struct db *db, struct stmt_cache *sc, const char *customer_id,
                       struct sub_customer *c, struct err *err);
+
+/*
+ * Settings for a long run of writes (the daily cycle), on and back off: a page cache of
+ * REPO_SUB_CYCLE_CACHE_KIB, so each index page a run touches is read and written once per
+ * transaction, and one WAL checkpoint at the end instead of one per thousand pages (each
+ * copies every page again and syncs twice). Outside a transaction; a no-op on other backends.
+ */
+#define REPO_SUB_CYCLE_CACHE_KIB (128 * 1024)
+int repo_sub_cycle_mode(struct db *db, bool on, struct err *err);
 
 /*
  * The stored snapshot: sub_state_encode writes the compact format 2 (repo_sub_state.c) into
