@@ -14,7 +14,7 @@
 #include "store/db.h"
 #include "store/repo_audit.h"
 
-/* Bounded decimal of 1..max digits-only text; -1 when it is not one. */
+/* Bounded decimal of 0..max digits-only text; -1 when it is not one (never overflows). */
 static int64_t parse_count(const char *s, int64_t max)
 {
     int64_t v = 0;
@@ -22,11 +22,11 @@ static int64_t parse_count(const char *s, int64_t max)
     if (!s || !*s)
         return -1;
     for (; *s; s++) {
-        if (*s < '0' || *s > '9')
+        int d = *s - '0';
+
+        if (*s < '0' || *s > '9' || v > (max - d) / 10)
             return -1;
-        v = v * 10 + (*s - '0');
-        if (v > max)
-            return -1;
+        v = v * 10 + d;
     }
     return v;
 }
@@ -94,7 +94,7 @@ void api_h_audit_list(struct api_req *req, struct api_resp *resp)
         f.limit = (int)v;
     }
     if (before) {
-        v = parse_count(before, INT64_MAX / 10);
+        v = parse_count(before, INT64_MAX);
         if (v < 1) {
             api_error_reply(resp, ERR_INVALID, "before", "before must be an audit entry id");
             return;

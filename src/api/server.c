@@ -6,7 +6,9 @@
  * steps here:
  *   1. headers: start the timer, fix the request id, match the route (404/405 are answered at
  *      once, without reading the body), compare a declared Content-Length with the cap (413
- *      at once, so the client is not made to upload what will be refused);
+ *      at once, so the client is not made to upload what will be refused); on a route whose
+ *      cap is above the server's (uploads), authenticate and authorize now (401/403/404 at
+ *      once), so only callers the route admits can make the server hold that much;
  *   2. body chunks: append up to the cap; past it, remember "too big" and discard the rest
  *      (chunked uploads have no length to check up front, and the library does not allow a
  *      reply in the middle of an upload), closing the connection if that goes on for more
@@ -65,6 +67,7 @@ struct conn_state {
     size_t discarded;   /* bytes read and dropped after the cap was passed */
     struct api_req req;
     struct auth_principal caller; /* filled by the auth step (api/auth.c) */
+    bool authed;                  /* the auth step ran at the headers and admitted the caller */
     struct api_idem idem;         /* the Idempotency-Key step's state */
 };
 
@@ -340,6 +343,20 @@ static bool on_headers(struct api_server *s, struct MHD_Connection *conn, struct
                         "bytes", st->limit);
         return true;
     }
+    if (st->limit > s->ctx.max_body) {
+        /*
+         * A cap above the server's (an upload route: hundreds of MiB) is for the callers the
+         * route admits. Check them now, or anyone could make the server buffer that much.
+         */
+        st->req.ctx = &s->ctx;
+        st->req.method = method;
+        st->req.path = url;
+        st->req.request_id = st->request_id;
+        st->req.conn = conn;
+        if (api_auth_or_reply(&st->req, &st->caller, resp))
+            return true;
+        st->authed = true;
+    }
     return false;
 }
 
@@ -436,7 +453,7 @@ static void on_complete(struct api_server *s, struct MHD_Connection *conn, struc
     req->path = url;
     req->request_id = st->request_id;
     req->conn = conn;
-    if (api_auth_or_reply(req, &st->caller, resp))
+    if (!st->authed && api_auth_or_reply(req, &st->caller, resp))
         return;
     if (api_method_has_body(method) && req->route->csv_upload && is_csv_upload(conn)) {
         body = csv_upload_body(conn, st->body, st->len);
