@@ -83,6 +83,12 @@ int cmd_margins(int argc, char **argv)
         return 2;
     }
     sub = argv[1];
+    if (strcmp(sub, "list") != 0 && strcmp(sub, "add") != 0 && strcmp(sub, "end") != 0) {
+        fprintf(stderr, "cspd margins: unknown subcommand '%s'; see 'cspd margins --help'\n",
+                sub);
+        json_decref(body);
+        return 2;
+    }
     optind = 2;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         bool known = false;

@@ -66,6 +66,11 @@ int cmd_reports(int argc, char **argv)
         return 2;
     }
     sub = argv[1];
+    if (strcmp(sub, "margins") != 0 && strcmp(sub, "ttm") != 0) {
+        fprintf(stderr, "cspd reports: unknown subcommand '%s'; see 'cspd reports --help'\n",
+                sub);
+        return 2;
+    }
     optind = 2;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
