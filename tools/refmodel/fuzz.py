@@ -188,9 +188,9 @@ class Gen:
         for c in sorted(curs):
             rate = Fraction(r.randint(50, 2000), 1000) if bcur != "JPY" else \
                 Fraction(r.randint(100000, 160000), 1000)
-            if r.random() < 0.4:       # recon-like precision (0.846202666)
+            if r.random() < 0.4:       # recon-like precision (0.846202666), up to 18 places
                 rate = rm.round_half_up(rate * Fraction(r.randint(900000000, 1100000000),
-                                                        10 ** 9), 9)
+                                                        10 ** 9), r.choice([9, 12, 18]))
             d0 = month_start(start - dt.timedelta(days=r.randint(0, 40)))
             bg.append((rm.midnight(start) - dt.timedelta(days=r.randint(1, 3)),
                        {"do": "rate", "from": c, "to": bcur, "rate": rm.fmt(rate),
@@ -199,7 +199,7 @@ class Gen:
             while rm.midnight(m) <= until + dt.timedelta(days=31):
                 m = rm.add_months(m, 1)
                 rate = rate * Fraction(r.randint(960, 1040), 1000)
-                rate = rm.round_half_up(rate, r.choice([4, 6, 6, 9]))
+                rate = rm.round_half_up(rate, r.choice([4, 6, 6, 9, 12, 18]))
                 at = rm.midnight(m) - dt.timedelta(days=r.randint(1, 3)) + \
                     dt.timedelta(hours=16)
                 eff = m
