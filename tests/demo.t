@@ -7,22 +7,7 @@
 # recon file the demo writes imports back into its own database with zero differences.
 set -u
 
-BIN=${CSPD_BIN:-./cspd}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cspd-demo.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-n=0
-failed=0
-
-ok() {
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then
-        echo "ok $n - $2"
-    else
-        echo "not ok $n - $2"
-        [ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/# /'
-        failed=$((failed + 1))
-    fi
-}
+. "$(dirname "$0")/lib/tap.sh" || exit 1
 
 SIZE="--partners 4 --customers 6 --subscriptions 16 --months 3 --start 2026-03-01"
 
@@ -87,5 +72,4 @@ ok $? "files --seed that is not the database's seed is refused"
 [ $? = 2 ]
 ok $? "a bad count is a usage error"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done

@@ -12,22 +12,7 @@
 # total 143.99.
 set -u
 
-BIN=${CSPD_BIN:-./cspd}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cspd-invoice.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-n=0
-failed=0
-
-ok() {
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then
-        echo "ok $n - $2"
-    else
-        echo "not ok $n - $2"
-        [ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/# /'
-        failed=$((failed + 1))
-    fi
-}
+. "$(dirname "$0")/lib/tap.sh" || exit 1
 
 db="$tmp/cspd.db"
 "$BIN" db migrate --db "$db" >/dev/null 2>&1
@@ -156,5 +141,4 @@ out=$("$BIN" invoice void INV-2026-000001 --db "$db" 2>&1)
 [ $? -eq 1 ]
 ok $? "a paid invoice cannot be voided" "$out"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done

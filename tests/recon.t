@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # tests/recon.t — `cspd recon ...` and `cspd import recon` from the command line, on the
 # fixtures of tests/fixtures/recon/ (README.md there), in a temporary database.
 #
@@ -8,82 +8,54 @@
 # proven in test_recon_import.c (the store there holds cspd's charges); here the database has
 # no charges, so every Microsoft line is "only in Microsoft". TAP on stdout; $CSPD_BIN.
 set -u
+. "$(dirname "$0")/lib/tap.sh" || exit 1
 cd "$(dirname "$0")/.." || exit 1
-BIN=${CSPD_BIN:-./cspd}
 F=tests/fixtures/recon
-
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
 DB=$tmp/cspd.db
-n=0
-fails=0
 
-ok() { # ok DESCRIPTION COMMAND-STATUS
-    n=$((n + 1))
-    if [ "$2" -eq 0 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fails=$((fails + 1)); fi
-}
-
-# run EXPECTED-STATUS ARGS...: output in $tmp/out and $tmp/err
-run() {
-    want=$1
-    shift
-    "$BIN" "$@" >"$tmp/out" 2>"$tmp/err"
-    got=$?
-    if [ "$got" -ne "$want" ]; then
-        echo "# cspd $*: exit $got, want $want"
-        sed 's/^/#   /' "$tmp/out" "$tmp/err"
-        return 1
-    fi
-    return 0
-}
-
-has() { # has FILE TEXT
-    grep -qF -- "$2" "$1" || { echo "# missing in $1: $2"; sed 's/^/#   /' "$1"; return 1; }
-}
-
-echo "1..14"
+plan 14
 
 run 0 recon import "$F/differences.csv" --db "$DB" &&
     has "$tmp/out" "invoice G000123456, 8 lines, EUR" &&
     has "$tmp/out" "subtotal 211.87 + tax 19.15 = total 231.02 (consistent)" &&
     has "$tmp/out" "0 matched, 0 amount differs, 8 only in Microsoft, 0 only in cspd"
-ok "recon import: summary with the file's totals" $?
+ok $? "recon import: summary with the file's totals"
 
 id=$(sed -n 's/^import \(rci_[a-z0-9]*\):.*/\1/p' "$tmp/out")
 [ -n "$id" ]
-ok "recon import prints the import id" $?
+ok $? "recon import prints the import id"
 
 run 0 import recon "$F/differences.csv" --db "$DB" &&
     has "$tmp/out" "already imported as $id (same file); nothing new"
-ok "cspd import recon: the same file again stores nothing" $?
+ok $? "cspd import recon: the same file again stores nothing"
 
 run 0 recon import "$F/differences-resaved.csv" --db "$DB" &&
     has "$tmp/out" "(same invoice and content); nothing new"
-ok "same invoice and content, saved otherwise: nothing new" $?
+ok $? "same invoice and content, saved otherwise: nothing new"
 
 run 0 recon list --db "$DB" && has "$tmp/out" "$id" &&
     [ "$(wc -l <"$tmp/out")" -eq 1 ]
-ok "recon list: one import" $?
+ok $? "recon list: one import"
 
 run 0 recon show "$id" --db "$DB" && has "$tmp/out" "per customer:" &&
     has "$tmp/out" "G000123456" && has "$tmp/out" "Contoso, Ltd." &&
     has "$tmp/out" "6048879"
-ok "recon show: totals per invoice, reseller and customer" $?
+ok $? "recon show: totals per invoice, reseller and customer"
 
 run 0 recon lines "$id" --status only_microsoft --db "$DB" &&
     [ "$(wc -l <"$tmp/out")" -eq 8 ] && has "$tmp/out" "unknown_subscription"
-ok "recon lines --status" $?
+ok $? "recon lines --status"
 
 run 0 recon export "$id" --db "$DB" && has "$tmp/out" '"Seq","Line","Status"' &&
     [ "$(wc -l <"$tmp/out")" -eq 9 ]
-ok "recon export: header and 8 differences" $?
+ok $? "recon export: header and 8 differences"
 
 run 0 recon resolve "$id" 8 follow-up --note "ask the reseller" --db "$DB" &&
     has "$tmp/out" "line 8 of $id: follow_up"
-ok "recon resolve follow-up" $?
+ok $? "recon resolve follow-up"
 
 run 1 recon resolve "$id" 8 explain --db "$DB" && has "$tmp/err" "needs a note"
-ok "recon resolve explain without a note is refused" $?
+ok $? "recon resolve explain without a note is refused"
 
 ok_all=0
 for f in bad-header:"line 1: not a Microsoft" \
@@ -96,17 +68,17 @@ for f in bad-header:"line 1: not a Microsoft" \
     run 1 recon import "$F/$file.csv" --db "$DB" && has "$tmp/err" "$msg" &&
         has "$tmp/err" "nothing was stored" || ok_all=1
 done
-ok "malformed files: line and column, nothing stored" $ok_all
+ok $ok_all "malformed files: line and column, nothing stored"
 
 run 0 recon list --db "$DB" && [ "$(wc -l <"$tmp/out")" -eq 1 ]
-ok "the refused files left no import behind" $?
+ok $? "the refused files left no import behind"
 
 run 0 recon write --from 2021-06-01 --to 2021-07-31 --db "$DB" &&
     head -c 3 "$tmp/out" | od -An -tx1 | grep -q 'ef bb bf' &&
     has "$tmp/out" '"PartnerId","CustomerId"'
-ok "recon write: BOM and Microsoft's header (no charges yet)" $?
+ok $? "recon write: BOM and Microsoft's header (no charges yet)"
 
 run 2 recon resolve "$id" x accept --db "$DB" && run 2 recon && run 2 recon import --db "$DB"
-ok "usage errors exit 2" $?
+ok $? "usage errors exit 2"
 
-[ "$fails" -eq 0 ]
+tap_done

@@ -3,7 +3,7 @@
 #
 # A server on a free loopback port with --secure-cookies and an offset clock; two partners
 # (A, B) inserted with sqlite3; the installation's first owner made with `cspd users
-# bootstrap`; TOTP codes computed here with python3 (RFC 6238, SHA-1, 6 digits). Covers:
+# bootstrap`; TOTP codes computed in tap.sh with python3 (RFC 6238, SHA-1, 6 digits). Covers:
 # sign-in with and without MFA, one answer for unknown accounts and wrong passwords, cookie
 # flags, CSRF on mutations, sign-out, 401/403/404, users and their scope, API tokens (shown
 # once, listed without secret, last use, revocation), self-service TOTP enrolment, the
@@ -11,76 +11,12 @@
 # Retry-After, the same for unknown accounts), and that no secret reaches the log.
 set -u
 
-BIN=${CSPD_BIN:-./cspd}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cspd-auth.XXXXXX")
-db="$tmp/t.db"
-pid=""
-n=0
-failed=0
+. "$(dirname "$0")/../lib/tap.sh" || exit 1
 PA=prt_aaaaaaaaaaaaaaaaaaaaaaaaaa
 PB=prt_bbbbbbbbbbbbbbbbbbbbbbbbbb
 
-cleanup() {
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-        kill -TERM "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
-    fi
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-ok() {
-    n=$((n + 1))
-    if [ "$1" = 0 ]; then
-        echo "ok $n - $2"
-    else
-        echo "not ok $n - $2"
-        [ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/#   /'
-        failed=1
-    fi
-}
-check() {
-    local desc=$1
-    shift
-    if "$@"; then ok 0 "$desc"; else ok 1 "$desc" "$(last_exchange)"; fi
-}
-last_exchange() {
-    echo "status: ${status:-}"
-    [ -f "$tmp/hdr" ] && cat "$tmp/hdr"
-    [ -f "$tmp/body" ] && head -c 600 "$tmp/body"
-}
-
-# req METHOD PATH [CURL ARGS...]: sets `status`; body in $tmp/body, headers in $tmp/hdr.
-req() {
-    local method=$1 path=$2
-    shift 2
-    status=$(curl -s -o "$tmp/body" -D "$tmp/hdr" -w '%{http_code}' -X "$method" "$@" \
-        "http://127.0.0.1:$port$path")
-}
-json() {
-    python3 -c 'import json, sys
-d = json.load(open(sys.argv[1]))
-print(eval(sys.argv[2]))' "$tmp/body" "$1" 2>/dev/null
-}
-pyjson() {
-    python3 -c 'import json, sys
-d = json.load(open(sys.argv[1]))
-sys.exit(0 if eval(sys.argv[2]) else 1)' "$tmp/body" "$1" 2>/dev/null
-}
-header() {
-    tr -d '\r' <"$tmp/hdr" | awk -v h="$(echo "$1" | tr 'A-Z' 'a-z')" -F': ' \
-        'tolower($1) == h { sub(/^[^:]*: /, ""); print; exit }'
-}
 code_is() { [ "$status" = "$1" ] && [ "$(json 'd["error"]["code"]')" = "$2" ]; }
 
-# totp SECRET: the current 6-digit code.
-totp() {
-    python3 -c 'import base64, hmac, struct, sys, time
-k = base64.b32decode(sys.argv[1] + "=" * (-len(sys.argv[1]) % 8))
-h = hmac.new(k, struct.pack(">Q", int(time.time()) // 30), "sha1").digest()
-o = h[-1] & 15
-print("%06d" % ((struct.unpack(">I", h[o:o + 4])[0] & 0x7fffffff) % 1000000))' "$1"
-}
 secret_of() { sed -n 's/.*secret=\([A-Z2-7]*\).*/\1/p'; }
 
 # login EMAIL PASSWORD [TOTP]: POST /v1/sessions; on 201 sets `cookie` and `csrf`.
@@ -118,19 +54,9 @@ check "a second bootstrap is refused (already_bootstrapped)" \
 check "users list shows the owner without MFA yet" \
     eval 'grep -q "root@example.com	owner	-	no-mfa	active" "$tmp/out"'
 
-timeout 120 "$BIN" serve --listen 127.0.0.1:0 --db "$db" --secure-cookies \
-    --clock 2026-05-01T00:00:00Z >"$tmp/srv.out" 2>"$tmp/srv.err" &
-pid=$!
-port=""
-for _ in $(seq 1 300); do
-    port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$tmp/srv.out")
-    [ -n "$port" ] && break
-    sleep 0.1
-done
-if [ -z "$port" ]; then
+if ! start_server --secure-cookies --clock 2026-05-01T00:00:00Z; then
     ok 1 "server starts" "$(cat "$tmp/srv.err")"
-    echo "1..$n"
-    exit 1
+    tap_done
 fi
 
 # ---- sign-in ----
@@ -359,11 +285,7 @@ check "no password, TOTP seed, cookie or token in the server log" \
           ! grep -qF "$root_secret" "$tmp/srv.err" && ! grep -qF "$root_cookie" "$tmp/srv.err" &&
           ! grep -qF "$tok" "$tmp/srv.err" && ! grep -qF "$root_csrf" "$tmp/srv.err"'
 
-kill -TERM "$pid" 2>/dev/null
-wait "$pid"
-rc=$?
-pid=""
+stop_server TERM
 check "the server stops cleanly" eval '[ "$rc" = 0 ]'
 
-echo "1..$n"
-exit $failed
+tap_done

@@ -12,97 +12,7 @@
 # 121.00 x 1.10 = 133.10 USD.
 set -u
 
-BIN=${CSPD_BIN:-./cspd}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cspd-billing.XXXXXX")
-pid=""
-port=""
-n=0
-failed=0
-
-cleanup() {
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-        kill -TERM "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
-    fi
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-ok() {
-    n=$((n + 1))
-    if [ "$1" = 0 ]; then
-        echo "ok $n - $2"
-    else
-        echo "not ok $n - $2"
-        [ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/#   /'
-        failed=1
-    fi
-}
-
-check() {
-    local desc=$1
-    shift
-    if "$@"; then ok 0 "$desc"; else ok 1 "$desc" "$(last_exchange)"; fi
-}
-
-last_exchange() {
-    echo "status: ${status:-}"
-    [ -f "$tmp/body" ] && head -c 800 "$tmp/body"
-}
-
-start_server() {
-    timeout 120 "$BIN" serve --listen 127.0.0.1:0 --db "$tmp/t.db" "$@" \
-        >"$tmp/out" 2>"$tmp/err" &
-    pid=$!
-    for _ in $(seq 1 300); do
-        port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$tmp/out")
-        [ -n "$port" ] && return 0
-        kill -0 "$pid" 2>/dev/null || return 1
-        sleep 0.1
-    done
-    return 1
-}
-
-# req METHOD PATH [CURL ARGS...]: sets `status`; body in $tmp/body.
-req() {
-    local method=$1 path=$2
-    shift 2
-    status=$(curl -s -o "$tmp/body" -w '%{http_code}' -X "$method" "$@" \
-        "http://127.0.0.1:$port$path")
-}
-
-# op METHOD PATH [JSON]: as the installation owner (session cookie + CSRF token).
-op() {
-    if [ $# -ge 3 ]; then
-        req "$1" "$2" "${A[@]}" -H 'Content-Type: application/json' -d "$3"
-    else
-        req "$1" "$2" "${A[@]}"
-    fi
-}
-
-# as TOKEN METHOD PATH [JSON]: with an API token.
-as() {
-    local tok=$1
-    shift
-    if [ $# -ge 3 ]; then
-        req "$1" "$2" -H "Authorization: Bearer $tok" -H 'Content-Type: application/json' \
-            -d "$3"
-    else
-        req "$1" "$2" -H "Authorization: Bearer $tok"
-    fi
-}
-
-json() {
-    python3 -c 'import json, sys
-d = json.load(open(sys.argv[1]))
-print(eval(sys.argv[2]))' "$tmp/body" "$1" 2>/dev/null
-}
-
-# is_error STATUS CODE FIELD
-is_error() {
-    [ "$status" = "$1" ] && [ "$(json 'd["error"]["code"]')" = "$2" ] &&
-        [ "$(json 'd["error"]["field"]')" = "$3" ] && [ -n "$(json 'd["error"]["message"]')" ]
-}
+. "$(dirname "$0")/../lib/tap.sh" || exit 1
 
 # ---- the book ------------------------------------------------------------------------------
 # ids in cspd's shape (the token endpoint checks it): prt_ / cus_ + 26 base32 characters
@@ -134,24 +44,9 @@ INSERT INTO charges (id, subscription_id, event_seq, charge_type, sku, start_dat
 SQL
 
 # ---- start-up and sign-in ------------------------------------------------------------------
-"$BIN" users bootstrap --db "$tmp/t.db" --email op@example.com >"$tmp/boot" 2>&1
-secret=$(sed -n 's/.*secret=\([A-Z2-7]*\).*/\1/p' "$tmp/boot")
-if start_server --clock 2026-11-20T00:00:00Z; then
-    ok 0 "server starts ($port)"
-else
-    ok 1 "server starts" "$(cat "$tmp/out" "$tmp/err" "$tmp/boot")"
-    echo "1..$n"
-    exit 1
-fi
-code=$(python3 -c 'import base64, hmac, struct, sys, time
-k = base64.b32decode(sys.argv[1])
-h = hmac.new(k, struct.pack(">Q", int(time.time()) // 30), "sha1").digest()
-o = h[-1] & 15
-print("%06d" % ((struct.unpack(">I", h[o:o + 4])[0] & 0x7fffffff) % 1000000))' "$secret")
-req POST /v1/sessions -c "$tmp/jar" -d "{\"email\":\"op@example.com\",\"password\":\"$(
-    sed -n 's/^password: //p' "$tmp/boot")\",\"totp\":\"$code\"}"
-csrf=$(json 'd["csrf_token"]')
-A=(-b "$tmp/jar" -H "X-CSRF-Token: $csrf")
+bootstrap_owner
+serve_or_bail "server starts" --clock 2026-11-20T00:00:00Z
+sign_in_owner
 check "the installation owner signs in" eval '[ "$status" = 201 ] && [ -n "$csrf" ]'
 op POST /v1/tokens "{\"role\":\"billing\",\"partner_id\":\"$P\",\"name\":\"p\"}"
 TP=$(json 'd["secret"]')
@@ -295,5 +190,4 @@ check "audit rows of the invoice name the token that acted" \
     eval '[ "$status" = 200 ] && [ "$(json "sorted(e[\"action\"] for e in d[\"entries\"])")" = \
           "['"'"'invoice.credit_note'"'"', '"'"'invoice.finalize'"'"', '"'"'invoice.paid'"'"']" ]'
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done

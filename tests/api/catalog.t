@@ -6,88 +6,20 @@
 # limits, currencies and exchange rates; then `cspd catalog` on the same database.
 #
 # Starts "$CSPD_BIN" serve on 127.0.0.1 port 0 as tests/api/http.t does, bootstraps the
-# installation's owner and signs in with a TOTP code computed here (tests/api/auth.t covers
+# installation's owner and signs in with a TOTP code computed in tap.sh (tests/api/auth.t covers
 # authentication). Fixtures: tests/fixtures/pricelists/, data/catalog/.
 set -u
+. "$(dirname "$0")/../lib/tap.sh" || exit 1
 cd "$(dirname "$0")/../.." || exit 1
 
-BIN=${CSPD_BIN:-./cspd}
 F=tests/fixtures/pricelists
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cspd-catalog.XXXXXX")
-pid=""
-port=""
-n=0
-failed=0
 
-cleanup() {
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-        kill -TERM "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
-    fi
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-ok() {
-    n=$((n + 1))
-    if [ "$1" = 0 ]; then
-        echo "ok $n - $2"
-    else
-        echo "not ok $n - $2"
-        [ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/#   /'
-        failed=1
-    fi
-}
-
-check() {
-    local desc=$1
-    shift
-    if "$@"; then ok 0 "$desc"; else ok 1 "$desc" "$(last_exchange)"; fi
-}
-
-last_exchange() {
-    echo "status: ${status:-}"
-    [ -f "$tmp/hdr" ] && cat "$tmp/hdr"
-    [ -f "$tmp/body" ] && head -c 600 "$tmp/body"
-}
-
-start_server() {
-    : >"$tmp/out"
-    : >"$tmp/err"
-    timeout 120 "$BIN" serve --listen 127.0.0.1:0 --db "$tmp/t.db" "$@" \
-        >"$tmp/out" 2>"$tmp/err" &
-    pid=$!
-    for _ in $(seq 1 300); do
-        port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$tmp/out")
-        [ -n "$port" ] && return 0
-        kill -0 "$pid" 2>/dev/null || return 1
-        sleep 0.1
-    done
-    return 1
-}
-
-req() {
-    local method=$1 path=$2
-    shift 2
-    status=$(curl -s -o "$tmp/body" -D "$tmp/hdr" -w '%{http_code}' -X "$method" "$@" \
-        "http://127.0.0.1:$port$path")
-}
-
+# json EXPR: as tap.sh's, but values other than strings are printed as JSON (true, null, [1, 2]).
 json() {
     python3 -c 'import json, sys
 d = json.load(open(sys.argv[1]))
 v = eval(sys.argv[2])
 print(v if isinstance(v, str) else json.dumps(v))' "$tmp/body" "$1" 2>/dev/null
-}
-
-header() {
-    tr -d '\r' <"$tmp/hdr" | awk -v h="$(echo "$1" | tr 'A-Z' 'a-z')" -F': ' \
-        'tolower($1) == h { sub(/^[^:]*: /, ""); print; exit }'
-}
-
-is_error() {
-    [ "$status" = "$1" ] && [ "$(json 'd["error"]["code"]')" = "$2" ] &&
-        [ "$(json 'd["error"]["field"]')" = "$3" ]
 }
 
 # upload FILE [MONTH]: the JSON body of POST /v1/pricelists in $tmp/upload.json
@@ -100,24 +32,10 @@ json.dump(b, open(sys.argv[3], "w"))' "$1" "${2:-}" "$tmp/upload.json"
 }
 
 # ---- start-up and sign-in ----
-"$BIN" users bootstrap --db "$tmp/t.db" --email op@example.com >"$tmp/boot" 2>&1
-secret=$(sed -n 's/.*secret=\([A-Z2-7]*\).*/\1/p' "$tmp/boot")
-if start_server --clock 2026-11-18T00:00:00Z; then
-    ok 0 "server starts ($port)"
-else
-    ok 1 "server starts" "$(cat "$tmp/out" "$tmp/err")"
-    echo "1..$n"
-    exit 1
-fi
-code=$(python3 -c 'import base64, hmac, struct, sys, time
-k = base64.b32decode(sys.argv[1])
-h = hmac.new(k, struct.pack(">Q", int(time.time()) // 30), "sha1").digest()
-o = h[-1] & 15
-print("%06d" % ((struct.unpack(">I", h[o:o + 4])[0] & 0x7fffffff) % 1000000))' "$secret")
-req POST /v1/sessions -c "$tmp/jar" -d "{\"email\":\"op@example.com\",\"password\":\"$(
-    sed -n 's/^password: //p' "$tmp/boot")\",\"totp\":\"$code\"}"
-csrf=$(json 'd["csrf_token"]')
-A=(-b "$tmp/jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json')
+bootstrap_owner
+serve_or_bail "server starts" --clock 2026-11-18T00:00:00Z
+sign_in_owner
+A+=(-H 'Content-Type: application/json')
 check "the owner signs in" eval '[ "$status" = 201 ] && [ -n "$csrf" ]'
 
 # ---- currencies ----
@@ -140,14 +58,14 @@ check "the same file again: 200, already imported, nothing changed" \
 upload "$F/bad-number.csv"
 req POST /v1/pricelists "${A[@]}" --data-binary "@$tmp/upload.json"
 check "a faulty row is 422 naming the column in field, the line in the message" \
-    eval 'is_error 422 invalid UnitPrice && json "d[\"error\"][\"message\"]" |
+    eval 'error_is 422 invalid UnitPrice && json "d[\"error\"][\"message\"]" |
           grep -q "line 4, column UnitPrice"'
 req POST /v1/pricelists "${A[@]}" -d '{"file_name":"x.csv"}'
-check "an upload without content is 422 naming content" eval 'is_error 422 invalid content'
+check "an upload without content is 422 naming content" eval 'error_is 422 invalid content'
 R=(-b "$tmp/jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: text/csv')
 req POST '/v1/pricelists?file_name=bad-number.csv' "${R[@]}" --data-binary "@$F/bad-number.csv"
 check "a raw text/csv upload is read the same way: 422 naming the column and line" \
-    eval 'is_error 422 invalid UnitPrice && json "d[\"error\"][\"message\"]" |
+    eval 'error_is 422 invalid UnitPrice && json "d[\"error\"][\"message\"]" |
           grep -q "line 4, column UnitPrice"'
 req POST '/v1/pricelists?file_name=2026-10.csv' "${R[@]}" --data-binary "@$F/2026-10.csv"
 check "a raw text/csv upload of October hashes as the same bytes: 200 already imported" \
@@ -193,7 +111,7 @@ check "format=xlsx is an Excel workbook (a zip)" \
     eval '[ "$status" = 200 ] && header Content-Type | grep -q spreadsheetml &&
           [ "$(head -c 2 "$tmp/body")" = PK ]'
 req GET '/v1/pricelists/changes?from=2026-10-15' "${A[@]}"
-check "changes without to is 422 naming to" eval 'is_error 422 invalid to'
+check "changes without to is 422 naming to" eval 'error_is 422 invalid to'
 
 # ---- products and prices ----
 req GET '/v1/catalog/products?query=copilot' "${A[@]}"
@@ -208,21 +126,21 @@ check "a SKU's prices in effect on a day: annual 162, monthly 170.10 per term" \
     eval '[ "$status" = 200 ] && [ "$(json "sorted((p[\"billing\"], p[\"term_price\"]) for p in
           d[\"prices\"])")" = "[[\"annual\", \"162\"], [\"monthly\", \"170.1\"]]" ]'
 req GET '/v1/catalog/skus/CFQ7TTC0NONE:0001/prices' "${A[@]}"
-check "an unknown SKU is 404" eval 'is_error 404 not_found id'
+check "an unknown SKU is 404" eval 'error_is 404 not_found id'
 req GET '/v1/catalog/skus/CFQ7TTC0LDPB:0001/price?term=P1Y&billing=monthly&market=US&currency=USD&at=2026-11-18' "${A[@]}"
 check "the one price: P1Y monthly US/USD, 170.10 per term, 14.175 -> 14.18 per month" \
     eval '[ "$status" = 200 ] && [ "$(json "(d[\"price\"][\"term_price\"],
           d[\"price\"][\"unit_price\"])")" = "[\"170.1\", \"14.18\"]" ]'
 req GET '/v1/catalog/skus/CFQ7TTC0MM8R:0002/price?term=P1Y&billing=annual&market=US&currency=USD&at=2026-10-15' "${A[@]}"
 check "Copilot before November: 404 price_not_yet_effective naming the first day" \
-    eval 'is_error 404 price_not_yet_effective at && grep -q 2026-11-01 "$tmp/body"'
+    eval 'error_is 404 price_not_yet_effective at && grep -q 2026-11-01 "$tmp/body"'
 req GET '/v1/catalog/skus/CFQ7TTC0LH1P:0001/price?term=P1Y&billing=annual&market=US&currency=USD&at=2026-11-18' "${A[@]}"
 check "Kiosk after its end: 404 price_ended naming 2026-10-31" \
-    eval 'is_error 404 price_ended at && grep -q 2026-10-31 "$tmp/body"'
+    eval 'error_is 404 price_ended at && grep -q 2026-10-31 "$tmp/body"'
 req GET '/v1/catalog/skus/CFQ7TTC0QW5P:0001/price?term=P1M&billing=monthly&market=US&currency=USD' "${A[@]}"
-check "no row for the plan: 404 no_price" eval 'is_error 404 no_price sku'
+check "no row for the plan: 404 no_price" eval 'error_is 404 no_price sku'
 req GET '/v1/catalog/skus/CFQ7TTC0QW5P:0001/price?term=P2Y&billing=monthly&market=US&currency=USD' "${A[@]}"
-check "a bad term is 422 naming term" eval 'is_error 422 invalid term'
+check "a bad term is 422 naming term" eval 'error_is 422 invalid term'
 
 # ---- catalog data ----
 req PUT /v1/catalog/upgrade-paths/CFQ7TTC0LH18:0001 "${A[@]}" \
@@ -237,9 +155,9 @@ check "the engine's upgrade_paths table holds them" \
     eval '[ "$(sqlite3 "$tmp/t.db" "SELECT count(*) FROM upgrade_paths WHERE from_sku =
           \"CFQ7TTC0LH18:0001\"")" = 2 ]'
 req PUT /v1/catalog/upgrade-paths/CFQ7TTC0LH18:0001 "${A[@]}" -d '{"targets":["CFQ7TTC0ZZZZ:0001"]}'
-check "an unknown target is 422 naming targets" eval 'is_error 422 invalid targets'
+check "an unknown target is 422 naming targets" eval 'error_is 422 invalid targets'
 req PUT /v1/catalog/upgrade-paths/CFQ7TTC0ZZZZ:0001 "${A[@]}" -d '{"targets":[]}'
-check "a SKU the catalog does not know is 404" eval 'is_error 404 not_found id'
+check "a SKU the catalog does not know is 404" eval 'error_is 404 not_found id'
 req DELETE /v1/catalog/upgrade-paths/CFQ7TTC0LH18:0001 "${A[@]}"
 check "DELETE removes a SKU's upgrade paths" eval '[ "$status" = 200 ]'
 req DELETE /v1/catalog/upgrade-paths/CFQ7TTC0LH18:0001 "${A[@]}"
@@ -250,7 +168,7 @@ check "PUT est-rules: a product family not EST-eligible, default uplifts 3 and 2
     eval '[ "$status" = 200 ] && [ "$(json "(d[\"eligible\"], d[\"uplift_p1m\"],
           d[\"uplift_fallback\"])")" = "[false, \"3\", \"23\"]" ]'
 req PUT /v1/catalog/est-rules/CFQ7TTC0MM8R "${A[@]}" -d '{"eligible":true,"uplift_p1m":"300"}'
-check "an uplift above 100 percent is 422" eval 'is_error 422 invalid uplift_p1m'
+check "an uplift above 100 percent is 422" eval 'error_is 422 invalid uplift_p1m'
 req GET /v1/catalog/est-rules "${A[@]}"
 check "GET est-rules lists the rule and the default" \
     eval '[ "$status" = 200 ] && [ "$(json "len(d[\"est_rules\"]), d[\"default\"][\"uplift_p1m\"]")" = "[1, \"3\"]" ]'
@@ -258,7 +176,7 @@ check "GET est-rules lists the rule and the default" \
 req PUT /v1/catalog/seat-limits/CFQ7TTC0LH18:0001 "${A[@]}" -d '{"min_seats":1,"max_seats":300}'
 check "PUT seat-limits" eval '[ "$status" = 200 ] && [ "$(json "d[\"max_seats\"]")" = 300 ]'
 req PUT /v1/catalog/seat-limits/CFQ7TTC0LH18:0001 "${A[@]}" -d '{"min_seats":10,"max_seats":5}'
-check "a maximum below the minimum is 422 naming max_seats" eval 'is_error 422 invalid max_seats'
+check "a maximum below the minimum is 422 naming max_seats" eval 'error_is 422 invalid max_seats'
 
 req PUT /v1/catalog/prerequisites/CFQ7TTC0MM8R:0002 "${A[@]}" \
     -d '{"requires":["CFQ7TTC0LFLX","CFQ7TTC0LDPB:0001"],"note":"a Microsoft 365 base licence"}'
@@ -272,7 +190,7 @@ req POST /v1/exchange-rates "${A[@]}" -d '{"from":"USD","to":"EUR","rate":"0.85"
 check "POST exchange-rates: a month's rate applies from its 1st" \
     eval '[ "$status" = 201 ] && [ "$(json "d[\"effective_from\"]")" = 2026-12-01 ]'
 req POST /v1/exchange-rates "${A[@]}" -d '{"from":"USD","to":"EUR","rate":"0","month":"2026-12"}'
-check "a zero rate is 422 naming rate" eval 'is_error 422 invalid rate'
+check "a zero rate is 422 naming rate" eval 'error_is 422 invalid rate'
 req GET '/v1/exchange-rates?from=USD&to=EUR' "${A[@]}"
 check "GET exchange-rates" eval '[ "$status" = 200 ] && [ "$(json "d[\"rates\"][0][\"rate\"]")" = 0.85 ]'
 
@@ -317,5 +235,4 @@ check "cspd catalog check: Copilot with a Business Standard subscription is allo
 check "cspd pricelist diff --format xlsx --out writes a workbook" \
     eval '[ "$(head -c 2 "$tmp/d.xlsx")" = PK ]'
 
-echo "1..$n"
-exit $failed
+tap_done

@@ -6,126 +6,24 @@
 # format (400/404/405/413/422/409), request ids, the access log, metrics, the OpenAPI
 # document, and a clean exit on SIGTERM and SIGINT. JSON is checked with python3 (bootstrap).
 # Routes past the probes need a caller: the installation's first owner is bootstrapped and
-# signs in with a TOTP code computed here (tests/api/auth.t covers authentication itself).
+# signs in with a TOTP code computed in tap.sh (tests/api/auth.t covers authentication itself).
 set -u
 
-BIN=${CSPD_BIN:-./cspd}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cspd-http.XXXXXX")
-pid=""
-port=""
-n=0
-failed=0
+. "$(dirname "$0")/../lib/tap.sh" || exit 1
 
-cleanup() {
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-        kill -TERM "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
-    fi
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-# ok CONDITION-STATUS DESCRIPTION [DIAGNOSTIC]
-ok() {
-    n=$((n + 1))
-    if [ "$1" = 0 ]; then
-        echo "ok $n - $2"
-    else
-        echo "not ok $n - $2"
-        [ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/#   /'
-        failed=1
-    fi
-}
-
-# check DESCRIPTION COMMAND...: one test line from a command's exit status.
-check() {
-    local desc=$1
-    shift
-    if "$@"; then ok 0 "$desc"; else ok 1 "$desc" "$(last_exchange)"; fi
-}
-
-last_exchange() {
-    echo "status: ${status:-}"
-    [ -f "$tmp/hdr" ] && cat "$tmp/hdr"
-    [ -f "$tmp/body" ] && head -c 600 "$tmp/body"
-}
-
-# start_server [FLAGS...]: background server, sets pid and port.
-start_server() {
-    : >"$tmp/out"
-    : >"$tmp/err"
-    timeout 120 "$BIN" serve --listen 127.0.0.1:0 --db "$tmp/t.db" "$@" \
-        >"$tmp/out" 2>"$tmp/err" &
-    pid=$!
-    port=""
-    for _ in $(seq 1 300); do
-        port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$tmp/out")
-        [ -n "$port" ] && return 0
-        kill -0 "$pid" 2>/dev/null || return 1
-        sleep 0.1
-    done
-    return 1
-}
-
-# stop_server SIGNAL: signal the server, wait, set `rc` to its exit status.
-stop_server() {
-    kill "-$1" "$pid" 2>/dev/null
-    wait "$pid"
-    rc=$?
-    pid=""
-}
-
-# req METHOD PATH [CURL ARGS...]: sets `status`; body in $tmp/body, headers in $tmp/hdr.
-req() {
-    local method=$1 path=$2
-    shift 2
-    status=$(curl -s -o "$tmp/body" -D "$tmp/hdr" -w '%{http_code}' -X "$method" "$@" \
-        "http://127.0.0.1:$port$path")
-}
-
-# json EXPR: evaluate a Python expression over the last body parsed as `d`; prints it.
-json() {
-    python3 -c 'import json, sys
-d = json.load(open(sys.argv[1]))
-print(eval(sys.argv[2]))' "$tmp/body" "$1" 2>/dev/null
-}
-
-# header NAME: the value of a response header of the last request (case-insensitive).
-header() {
-    tr -d '\r' <"$tmp/hdr" | awk -v h="$(echo "$1" | tr 'A-Z' 'a-z')" -F': ' \
-        'tolower($1) == h { sub(/^[^:]*: /, ""); print; exit }'
-}
-
-# is_error STATUS CODE FIELD: last reply has that status and the JSON error shape.
-is_error() {
-    [ "$status" = "$1" ] &&
-        [ "$(json 'd["error"]["code"]')" = "$2" ] &&
-        [ "$(json 'd["error"]["field"]')" = "$3" ] &&
-        [ -n "$(json 'd["error"]["message"]')" ] &&
+# is_error_exact STATUS CODE FIELD: is_error, and the error object holds nothing else.
+is_error_exact() {
+    is_error "$1" "$2" "$3" &&
         [ "$(json 'sorted(d["error"].keys())')" = "['code', 'field', 'message']" ]
 }
 
 # ---- start-up ----
-"$BIN" users bootstrap --db "$tmp/t.db" --email op@example.com >"$tmp/boot" 2>&1
-secret=$(sed -n 's/.*secret=\([A-Z2-7]*\).*/\1/p' "$tmp/boot")
-if start_server --clock 2026-05-01T00:00:00Z --max-body 1024; then
-    ok 0 "server starts on port 0 and prints the chosen port ($port)"
-else
-    ok 1 "server starts on port 0 and prints the chosen port" "$(cat "$tmp/out" "$tmp/err")"
-    echo "1..$n"
-    exit 1
-fi
+bootstrap_owner
+serve_or_bail "server starts on port 0 and prints the chosen port" \
+    --clock 2026-05-01T00:00:00Z --max-body 1024
 
 # ---- a signed-in caller: cookie jar plus CSRF token, in A=(...) for curl ----
-code=$(python3 -c 'import base64, hmac, struct, sys, time
-k = base64.b32decode(sys.argv[1])
-h = hmac.new(k, struct.pack(">Q", int(time.time()) // 30), "sha1").digest()
-o = h[-1] & 15
-print("%06d" % ((struct.unpack(">I", h[o:o + 4])[0] & 0x7fffffff) % 1000000))' "$secret")
-req POST /v1/sessions -c "$tmp/jar" -d "{\"email\":\"op@example.com\",\"password\":\"$(
-    sed -n 's/^password: //p' "$tmp/boot")\",\"totp\":\"$code\"}"
-csrf=$(json 'd["csrf_token"]')
-A=(-b "$tmp/jar" -H "X-CSRF-Token: $csrf")
+sign_in_owner
 check "the bootstrapped owner signs in" eval '[ "$status" = 201 ] && [ -n "$csrf" ]'
 
 # ---- probes ----
@@ -178,31 +76,31 @@ check "GET /v1/clock shows the moved clock" \
     eval '[ "$status" = 200 ] && json "d[\"now\"]" | grep -q "^2027-01-01T00:0"'
 
 req POST /v1/clock "${A[@]}" -d '{"now":"yesterday"}'
-check "an invalid instant is 422 naming field now" eval 'is_error 422 invalid now'
+check "an invalid instant is 422 naming field now" eval 'is_error_exact 422 invalid now'
 req POST /v1/clock "${A[@]}" -d '{}'
-check "a missing field is 422 naming field now" eval 'is_error 422 invalid now'
+check "a missing field is 422 naming field now" eval 'is_error_exact 422 invalid now'
 req POST /v1/clock "${A[@]}" -d '{"now":5}'
-check "a field of the wrong type is 422 naming it" eval 'is_error 422 invalid now'
+check "a field of the wrong type is 422 naming it" eval 'is_error_exact 422 invalid now'
 req POST /v1/clock "${A[@]}" -d '{"now":"2027-01-01T00:00:00Z","speed":2}'
-check "an unknown field is 422 naming it" eval 'is_error 422 invalid speed'
+check "an unknown field is 422 naming it" eval 'is_error_exact 422 invalid speed'
 
 # ---- body and JSON checks run before any handler ----
 req POST /v1/clock "${A[@]}" -d '{"now":'
-check "malformed JSON is 400 parse_error" eval 'is_error 400 parse_error ""'
+check "malformed JSON is 400 parse_error" eval 'is_error_exact 400 parse_error ""'
 check "the parse error names line and column" \
     eval 'json "d[\"error\"][\"message\"]" | grep -q "line 1 column 7"'
 req POST /v1/clock "${A[@]}" -d '{"now":"2027-01-01T00:00:00Z","now":"2028-01-01T00:00:00Z"}'
-check "duplicate keys are 400 parse_error" eval 'is_error 400 parse_error ""'
+check "duplicate keys are 400 parse_error" eval 'is_error_exact 400 parse_error ""'
 req POST /v1/clock "${A[@]}"
-check "an empty body is 400 parse_error" eval 'is_error 400 parse_error ""'
+check "an empty body is 400 parse_error" eval 'is_error_exact 400 parse_error ""'
 req POST /v1/clock "${A[@]}" -d '["now"]'
-check "a body that is not an object is 422" eval 'is_error 422 invalid ""'
+check "a body that is not an object is 422" eval 'is_error_exact 422 invalid ""'
 
 head -c 4096 /dev/zero | tr '\0' x >"$tmp/big"
 req POST /v1/clock --data-binary @"$tmp/big"
-check "a 4 KiB body over --max-body 1024 is 413 JSON" eval 'is_error 413 too_big ""'
+check "a 4 KiB body over --max-body 1024 is 413 JSON" eval 'is_error_exact 413 too_big ""'
 req POST /v1/clock -H 'Transfer-Encoding: chunked' --data-binary @"$tmp/big"
-check "a chunked 4 KiB body (no length) is 413 JSON too" eval 'is_error 413 too_big ""'
+check "a chunked 4 KiB body (no length) is 413 JSON too" eval 'is_error_exact 413 too_big ""'
 head -c 900 /dev/zero | tr '\0' ' ' >"$tmp/small"
 printf '{"now":"2027-06-01T00:00:00Z"}' >>"$tmp/small"
 req POST /v1/clock "${A[@]}" --data-binary @"$tmp/small"
@@ -210,26 +108,20 @@ check "a body just under the cap is accepted" eval '[ "$status" = 200 ]'
 
 # ---- routing errors ----
 req GET /no/such/route
-check "an unknown route is 404 JSON" eval 'is_error 404 not_found ""'
+check "an unknown route is 404 JSON" eval 'is_error_exact 404 not_found ""'
 req GET /healthz/
-check "a trailing slash is not an alias (404)" eval 'is_error 404 not_found ""'
+check "a trailing slash is not an alias (404)" eval 'is_error_exact 404 not_found ""'
 req DELETE /v1/clock "${A[@]}"
-check "a wrong method is 405 JSON" eval 'is_error 405 method_not_allowed ""'
+check "a wrong method is 405 JSON" eval 'is_error_exact 405 method_not_allowed ""'
 check "405 carries an Allow header with GET and POST" \
     eval 'header Allow | grep -q "GET" && header Allow | grep -q "POST"'
 req POST /healthz -d '{}'
-check "POST on a GET route is 405 even with a body" eval 'is_error 405 method_not_allowed ""'
+check "POST on a GET route is 405 even with a body" eval 'is_error_exact 405 method_not_allowed ""'
 
 # ---- OpenAPI ----
 req GET /v1/openapi.json
 check "GET /v1/openapi.json is 200 valid JSON, OpenAPI 3.1" \
     eval '[ "$status" = 200 ] && json "d[\"openapi\"]" | grep -q "^3\.1\."'
-# pyjson EXPR: true when the Python expression over the last body (as `d`) is true.
-pyjson() {
-    python3 -c 'import json, sys
-d = json.load(open(sys.argv[1]))
-sys.exit(0 if eval(sys.argv[2]) else 1)' "$tmp/body" "$1" 2>/dev/null
-}
 check "openapi.json lists the probe and clock routes (the unit test checks all)" pyjson '
 {"/healthz get", "/metrics get", "/readyz get", "/v1/clock get", "/v1/clock post",
  "/v1/openapi.json get"} <= {p + " " + m for p in d["paths"] for m in d["paths"][p]}'
@@ -243,25 +135,26 @@ check "POST /v1/clock documents its request body" pyjson '(
 
 # ---- metrics ----
 req GET /metrics
-# has REGEX: the last body has a line matching the extended regular expression.
-has() { grep -Eq "$1" "$tmp/body"; }
+# body_has REGEX: the last body has a line matching the extended regular expression.
+body_has() { grep -Eq "$1" "$tmp/body"; }
 total='^cspd_http_requests_total'
 hist='^cspd_http_request_duration_seconds'
 check "GET /metrics is 200 Prometheus text" \
     eval '[ "$status" = 200 ] && header Content-Type | grep -q "^text/plain"'
 check "metrics count requests per route, method and status" \
-    has "$total\\{route=\"/healthz\",method=\"GET\",status=\"200\"\\} [1-9]"
+    body_has "$total\\{route=\"/healthz\",method=\"GET\",status=\"200\"\\} [1-9]"
 check "metrics count 413s on the route pattern" \
-    has "$total\\{route=\"/v1/clock\",method=\"POST\",status=\"413\"\\} 2$"
+    body_has "$total\\{route=\"/v1/clock\",method=\"POST\",status=\"413\"\\} 2$"
 check "unknown paths are counted as route=\"unmatched\"" \
-    has "$total\\{route=\"unmatched\",method=\"GET\",status=\"404\"\\} [1-9]"
-check "raw paths never become labels" eval '! has "no/such"'
+    body_has "$total\\{route=\"unmatched\",method=\"GET\",status=\"404\"\\} [1-9]"
+check "raw paths never become labels" eval '! body_has "no/such"'
 check "metrics declare the duration histogram" \
-    has "^# TYPE cspd_http_request_duration_seconds histogram$"
+    body_has "^# TYPE cspd_http_request_duration_seconds histogram$"
 check "the histogram has buckets up to +Inf" \
-    has "${hist}_bucket\\{route=\"/healthz\",method=\"GET\",le=\"\\+Inf\"\\} [1-9]"
+    body_has "${hist}_bucket\\{route=\"/healthz\",method=\"GET\",le=\"\\+Inf\"\\} [1-9]"
 check "the histogram has sum and count" \
-    eval 'has "${hist}_sum\\{route=\"/healthz\"" && has "${hist}_count\\{route=\"/healthz\""'
+    eval 'body_has "${hist}_sum\\{route=\"/healthz\"" &&
+          body_has "${hist}_count\\{route=\"/healthz\""'
 
 # ---- access log ----
 check "access log: one JSON line per request with method, path, status, duration, id" \
@@ -270,24 +163,24 @@ lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 hits = [l for l in lines if l.get("msg") == "request" and l.get("req") == "test-req-42"]
 ok = len(hits) == 1 and hits[0]["method"] == "GET" and hits[0]["path"] == "/healthz" \
     and hits[0]["status"] == "200" and float(hits[0]["duration_ms"]) >= 0
-sys.exit(0 if ok else 1)' "$tmp/err"
+sys.exit(0 if ok else 1)' "$tmp/srv.err"
 
 # ---- shutdown ----
 stop_server TERM
 check "SIGTERM stops the server with exit status 0" eval '[ "$rc" = 0 ]'
-check "the log says it stopped" eval 'grep -q "\"msg\":\"stopped\"" "$tmp/err"'
+check "the log says it stopped" eval 'grep -q "\"msg\":\"stopped\"" "$tmp/srv.err"'
 
 # ---- a server on the real clock ----
 if start_server; then
     req POST /v1/clock "${A[@]}" -d '{"now":"2027-01-01T00:00:00Z"}'
     check "the real clock cannot be moved (409 clock_is_real)" \
-        eval 'is_error 409 clock_is_real now'
+        eval 'is_error_exact 409 clock_is_real now'
     req GET /v1/clock "${A[@]}"
     check "GET /v1/clock reports the real clock" eval '[ "$(json "d[\"kind\"]")" = real ]'
     stop_server INT
     check "SIGINT stops the server with exit status 0" eval '[ "$rc" = 0 ]'
 else
-    ok 1 "second server starts" "$(cat "$tmp/err")"
+    ok 1 "second server starts" "$(cat "$tmp/srv.err")"
 fi
 
 # ---- usage errors ----
@@ -311,5 +204,4 @@ check "a bad --clock is exit 2" eval '[ "$rc" = 2 ]'
 rc=$?
 check "a bad --max-body is exit 2" eval '[ "$rc" = 2 ]'
 
-echo "1..$n"
-exit $failed
+tap_done

@@ -3,7 +3,7 @@
 # /v1/partners, /v1/relationships, /v1/customers, the MPA, the MCA and the compliance report.
 #
 # Starts "$CSPD_BIN" serve on 127.0.0.1 port 0 under `timeout` (the pattern of http.t), signs
-# in the bootstrapped installation owner (password + TOTP computed here with python3), and
+# in the bootstrapped installation owner (password + TOTP computed in tap.sh), and
 # takes a partner's API token for the partner-side calls. Checks: creating partners, a
 # relationship refused across regions (409 region_mismatch) and without the reseller's MPA
 # (409 mpa_not_accepted), customers and their MCA (attested, refused in the future, refused to
@@ -11,115 +11,12 @@
 # another book's customer), the audit rows, and the CLI reading the same database.
 set -u
 
-BIN=${CSPD_BIN:-./cspd}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cspd-parties.XXXXXX")
-pid=""
-port=""
-n=0
-
-cleanup() {
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-        kill -TERM "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
-    fi
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-ok() {
-    n=$((n + 1))
-    if [ "$1" = 0 ]; then
-        echo "ok $n - $2"
-    else
-        echo "not ok $n - $2"
-        [ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/#   /'
-    fi
-}
-
-check() {
-    local desc=$1
-    shift
-    if "$@"; then ok 0 "$desc"; else ok 1 "$desc" "$(last_exchange)"; fi
-}
-
-last_exchange() {
-    echo "status: ${status:-}"
-    [ -f "$tmp/body" ] && head -c 800 "$tmp/body"
-}
-
-start_server() {
-    timeout 120 "$BIN" serve --listen 127.0.0.1:0 --db "$tmp/t.db" "$@" \
-        >"$tmp/out" 2>"$tmp/err" &
-    pid=$!
-    for _ in $(seq 1 300); do
-        port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$tmp/out")
-        [ -n "$port" ] && return 0
-        kill -0 "$pid" 2>/dev/null || return 1
-        sleep 0.1
-    done
-    return 1
-}
-
-# req METHOD PATH [CURL ARGS...]: sets `status`; body in $tmp/body.
-req() {
-    local method=$1 path=$2
-    shift 2
-    status=$(curl -s -o "$tmp/body" -w '%{http_code}' -X "$method" "$@" \
-        "http://127.0.0.1:$port$path")
-}
-
-# op METHOD PATH [JSON]: as the installation owner (session cookie + CSRF token).
-op() {
-    if [ $# -ge 3 ]; then
-        req "$1" "$2" "${A[@]}" -H 'Content-Type: application/json' -d "$3"
-    else
-        req "$1" "$2" "${A[@]}"
-    fi
-}
-
-# as TOKEN METHOD PATH [JSON]: with an API token.
-as() {
-    local tok=$1
-    shift
-    if [ $# -ge 3 ]; then
-        req "$1" "$2" -H "Authorization: Bearer $tok" -H 'Content-Type: application/json' \
-            -d "$3"
-    else
-        req "$1" "$2" -H "Authorization: Bearer $tok"
-    fi
-}
-
-json() {
-    python3 -c 'import json, sys
-d = json.load(open(sys.argv[1]))
-print(eval(sys.argv[2]))' "$tmp/body" "$1" 2>/dev/null
-}
-
-# is_error STATUS CODE FIELD
-is_error() {
-    [ "$status" = "$1" ] && [ "$(json 'd["error"]["code"]')" = "$2" ] &&
-        [ "$(json 'd["error"]["field"]')" = "$3" ] && [ -n "$(json 'd["error"]["message"]')" ]
-}
+. "$(dirname "$0")/../lib/tap.sh" || exit 1
 
 # ---- start-up and sign-in ------------------------------------------------------------------
-"$BIN" users bootstrap --db "$tmp/t.db" --email op@example.com >"$tmp/boot" 2>&1
-secret=$(sed -n 's/.*secret=\([A-Z2-7]*\).*/\1/p' "$tmp/boot")
-if start_server --clock 2026-05-01T00:00:00Z; then
-    ok 0 "server starts ($port)"
-else
-    ok 1 "server starts" "$(cat "$tmp/out" "$tmp/err" "$tmp/boot")"
-    echo "1..$n"
-    exit 1
-fi
-code=$(python3 -c 'import base64, hmac, struct, sys, time
-k = base64.b32decode(sys.argv[1])
-h = hmac.new(k, struct.pack(">Q", int(time.time()) // 30), "sha1").digest()
-o = h[-1] & 15
-print("%06d" % ((struct.unpack(">I", h[o:o + 4])[0] & 0x7fffffff) % 1000000))' "$secret")
-req POST /v1/sessions -c "$tmp/jar" -d "{\"email\":\"op@example.com\",\"password\":\"$(
-    sed -n 's/^password: //p' "$tmp/boot")\",\"totp\":\"$code\"}"
-csrf=$(json 'd["csrf_token"]')
-A=(-b "$tmp/jar" -H "X-CSRF-Token: $csrf")
+bootstrap_owner
+serve_or_bail "server starts" --clock 2026-05-01T00:00:00Z
+sign_in_owner
 check "the installation owner signs in" eval '[ "$status" = 201 ] && [ -n "$csrf" ]'
 
 # ---- partners ------------------------------------------------------------------------------
@@ -303,4 +200,4 @@ check "cspd customers create prints the refusal's reason code and exits 1" \
 rc=$?
 check "an unknown action is a usage error (2)" eval '[ $rc = 2 ]'
 
-echo "1..$n"
+tap_done
