@@ -52,7 +52,11 @@ int est_price(const struct catalog *cat, const char *sku, const char *billing_cu
             return -1;
         uplift.raw = (__int128)123 * 10000000000000000LL;
     }
-    if (dec_mul(base->unit_price, uplift, DEC_ROUND_HALF_UP, &p, &e) < 0 ||
+    /*
+     * One half-up rounding of the exact product: truncate at 18 places first (every half-cent
+     * boundary lies on that grid, so truncation cannot cross one), never half-up twice.
+     */
+    if (dec_mul(base->unit_price, uplift, DEC_ROUND_DOWN, &p, &e) < 0 ||
         dec_round_currency(p, base->currency, DEC_ROUND_HALF_UP, &r, &e) < 0)
         return -1;
     *price = r;
