@@ -110,9 +110,9 @@ int rounding_billing(enum charge_type t, struct dec unit, int days, int cycle_da
             return -1;
         break;
     case EUP_EXACT:
-        if (dec_mul(unit, rate, stage18(r->mode), &v, err) < 0 ||
-            dec_muldiv(v, dec_from_i64(days), dec_from_i64(cycle_days), stage18(r->mode), &v,
-                       err) < 0)
+        /* U x (rate x d) / c with one rounding: rate x d is exact (an integer multiple) */
+        if (dec_mul_i64(rate, days, &v, err) < 0 ||
+            dec_muldiv(unit, v, dec_from_i64(cycle_days), stage18(r->mode), &v, err) < 0)
             return -1;
         break;
     case EUP_TRUNCATED:
