@@ -116,6 +116,34 @@ static int get_bool(const json_t *o, const char *key, bool *out, bool *present,
     return 0;
 }
 
+/*
+ * The decimals a decimal string writes (scenarios.md: effective_unit_price is compared after
+ * rounding to them): the digits after the point less the exponent ("94.08E-1" writes 9.408:
+ * 3), within 0..DEC_SCALE (more written digits than cspd keeps compare at its 18). `s` has
+ * passed dec_parse.
+ */
+static int written_places(const char *s)
+{
+    long n = 0, e = 0;
+    bool eneg = false;
+
+    while (*s && *s != '.' && *s != 'e' && *s != 'E')
+        s++;
+    if (*s == '.')
+        for (s++; *s >= '0' && *s <= '9'; s++)
+            n++;
+    if (*s == 'e' || *s == 'E') {
+        s++;
+        if (*s == '+' || *s == '-')
+            eneg = *s++ == '-';
+        for (; *s >= '0' && *s <= '9'; s++)
+            if (e < 1000)
+                e = e * 10 + (*s - '0');
+    }
+    n += eneg ? e : -e;
+    return n < 0 ? 0 : n > DEC_SCALE ? DEC_SCALE : (int)n;
+}
+
 /* A decimal amount: a string ("10.08"), or a JSON integer. Never a JSON real. */
 static int get_dec(const json_t *o, const char *key, bool required, struct dec *out,
                    int *places, bool *present, const struct where *w, struct err *err)
@@ -142,15 +170,8 @@ static int get_dec(const json_t *o, const char *key, bool required, struct dec *
                  json_string_value(v), e.msg);
         return bad(err, w, key, msg);
     }
-    if (places) {
-        const char *s = json_string_value(v), *dot = strchr(s, '.');
-        const char *e2 = dot ? dot + 1 : NULL;
-        int n = 0;
-
-        while (e2 && e2[n] >= '0' && e2[n] <= '9')
-            n++;
-        *places = n;
-    }
+    if (places)
+        *places = written_places(json_string_value(v));
     return 0;
 }
 
