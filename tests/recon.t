@@ -50,6 +50,19 @@ run 0 recon export "$id" --db "$DB" && has "$tmp/out" '"Seq","Line","Status"' &&
     [ "$(wc -l <"$tmp/out")" -eq 9 ]
 ok $? "recon export: header and 8 differences"
 
+run 0 recon export "$id" --format xlsx --out "$tmp/d.xlsx" --db "$DB" &&
+    python3 - "$tmp/d.xlsx" <<'PY'
+import re, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+book = z.read("xl/workbook.xml").decode()
+rows = re.findall(r"<row ", z.read("xl/worksheets/sheet1.xml").decode())
+strings = z.read("xl/sharedStrings.xml").decode()
+assert 'name="differences"' in book and 'name="About"' in book, book
+assert len(rows) == 9, len(rows)
+assert "MicrosoftSubtotal" in strings and "cspd_recon_differences_xlsx_v1" in strings
+PY
+ok $? "recon export --format xlsx: a workbook with the header, 8 differences and its format"
+
 run 0 recon resolve "$id" 8 follow-up --note "ask the reseller" --db "$DB" &&
     has "$tmp/out" "line 8 of $id: follow_up"
 ok $? "recon resolve follow-up"

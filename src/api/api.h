@@ -127,6 +127,18 @@ void api_error_reply(struct api_resp *resp, enum err_code code, const char *fiel
 void api_text_reply(struct api_resp *resp, int status, const char *content_type,
                     const char *text, size_t len);
 
+#define API_XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#define API_FILE_REPLY_MAX ((long)64 << 20) /* 64 MiB */
+/* Writes a document to the file `path` (0, or -1 with err filled). */
+typedef int (*api_file_writer)(const void *ctx, const char *path, struct err *err);
+/*
+ * 200 with the document `write` puts in a temporary file (api/file_reply.c), sent as an
+ * attachment named `filename` (a literal of ours, never user input); the writer's error
+ * otherwise. For libraries that only write to file names (libxlsxwriter).
+ */
+void api_file_reply(struct api_resp *resp, api_file_writer write, const void *ctx,
+                    const char *content_type, const char *filename);
+
 /*
  * Parse a request body as JSON. Malformed text is ERR_PARSE naming line and column
  * ("malformed JSON at line 1 column 7: …"); an empty body is ERR_PARSE; a value that is not

@@ -10,8 +10,7 @@
  * the counts; 200 when the same bytes were imported before (nothing changed); a faulty row is
  * 422 "line N, column NAME: ..." with the column in "field", and nothing is stored.
  *
- * XLSX: libxlsxwriter writes only to a file name, so the workbook goes to a temporary file
- * (mkstemp in $TMPDIR or /tmp), is read back whole and removed.
+ * XLSX: libxlsxwriter writes only to a file name: api_file_reply (api/file_reply.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -25,8 +24,6 @@
 #include "core/currency.h"
 #include "svc/pricelist.h"
 
-#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-#define XLSX_MAX ((long)64 << 20)
 
 static json_t *import_json(const struct pricelist_import_result *res)
 {
@@ -201,42 +198,14 @@ static void reply_csv(struct api_resp *resp, const struct pricelist_diff *d)
     free(buf);
 }
 
+static int write_changes_xlsx(const void *d, const char *path, struct err *err)
+{
+    return pricelist_diff_write_xlsx(d, path, err);
+}
+
 static void reply_xlsx(struct api_resp *resp, const struct pricelist_diff *d)
 {
-    const char *dir = getenv("TMPDIR");
-    char path[512], *buf = NULL;
-    struct err err;
-    long len = -1;
-    FILE *f = NULL;
-    int fd;
-
-    err_clear(&err);
-    snprintf(path, sizeof(path), "%s/cspd-changes-XXXXXX", dir && *dir ? dir : "/tmp");
-    fd = mkstemp(path);
-    if (fd < 0) {
-        api_error_reply(resp, ERR_IO, "", "cannot create a temporary file: %s",
-                        strerror(errno));
-        return;
-    }
-    close(fd);
-    if (pricelist_diff_write_xlsx(d, path, &err)) {
-        unlink(path);
-        api_err_reply(resp, &err);
-        return;
-    }
-    if ((f = fopen(path, "rb")) && fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) > 0 &&
-        len <= XLSX_MAX && fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)len)) &&
-        fread(buf, 1, (size_t)len, f) == (size_t)len) {
-        api_text_reply(resp, 200, XLSX_TYPE, buf, (size_t)len);
-        api_resp_header(resp, "Content-Disposition",
-                        "attachment; filename=\"price-changes.xlsx\"");
-    } else {
-        api_error_reply(resp, ERR_IO, "", "cannot read the workbook back");
-    }
-    free(buf);
-    if (f)
-        fclose(f);
-    unlink(path);
+    api_file_reply(resp, write_changes_xlsx, d, API_XLSX_TYPE, "price-changes.xlsx");
 }
 
 /* GET /v1/pricelists/changes?from=YYYY-MM-DD&to=YYYY-MM-DD[&format=json|csv|xlsx] */

@@ -324,6 +324,30 @@ void api_h_recon_lines(struct api_req *req, struct api_resp *resp)
                                         "items", items));
 }
 
+struct xlsx_job {
+    struct db *db;
+    const char *id;
+};
+
+static int write_differences_xlsx(const void *ctx, const char *path, struct err *err)
+{
+    const struct xlsx_job *j = ctx;
+
+    return recon_export_differences_xlsx(j->db, j->id, path, NULL, err);
+}
+
+/* GET /v1/recon/imports/{id}/differences.xlsx */
+void api_h_recon_export_xlsx(struct api_req *req, struct api_resp *resp)
+{
+    struct xlsx_job j = {api_db_acquire(req->ctx), api_req_param(req, "id")};
+    struct recon_import_row r;
+
+    if (import_or_reply(j.db, j.id, &r, resp) == 1)
+        api_file_reply(resp, write_differences_xlsx, &j, API_XLSX_TYPE,
+                       "recon-differences.xlsx");
+    api_db_release(req->ctx);
+}
+
 /* GET /v1/recon/imports/{id}/differences.csv */
 void api_h_recon_export(struct api_req *req, struct api_resp *resp)
 {

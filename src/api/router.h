@@ -140,6 +140,7 @@ void api_h_recon_imports(struct api_req *req, struct api_resp *resp);
 void api_h_recon_import_get(struct api_req *req, struct api_resp *resp);
 void api_h_recon_lines(struct api_req *req, struct api_resp *resp);
 void api_h_recon_export(struct api_req *req, struct api_resp *resp);
+void api_h_recon_export_xlsx(struct api_req *req, struct api_resp *resp);
 void api_h_recon_resolve(struct api_req *req, struct api_resp *resp);
 void api_h_recon_map(struct api_req *req, struct api_resp *resp);
 /* Parties: partners, relationships, customers (h_party_*.c, docs/parties.md). */

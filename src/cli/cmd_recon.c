@@ -43,7 +43,7 @@ static long long parse_count(const char *s)
 }
 
 struct opts {
-    const char *db, *from, *to, *status, *out, *note, *invoice;
+    const char *db, *from, *to, *status, *out, *note, *invoice, *format;
     long limit;
 };
 
@@ -301,6 +301,19 @@ static int do_export(struct db *db, const char *id, const struct opts *o)
         cli_report("recon", &err);
         return 1;
     }
+    if (o->format && strcmp(o->format, "csv") != 0) {
+        if (strcmp(o->format, "xlsx") != 0 || !o->out) {
+            fprintf(stderr, "cspd recon export: --format is csv or xlsx; xlsx needs --out FILE\n");
+            return 2;
+        }
+        rc = recon_export_differences_xlsx(db, id, o->out, &lines, &err);
+        if (rc) {
+            cli_report("recon", &err);
+            return 1;
+        }
+        fprintf(stderr, "cspd recon export: %ld differences to %s\n", lines, o->out);
+        return 0;
+    }
     if (o->out && !(out = fopen(o->out, "wb"))) {
         fprintf(stderr, "cspd recon export: cannot create %s\n", o->out);
         return 1;
@@ -373,6 +386,7 @@ int cmd_recon(int argc, char **argv)
         {"to", required_argument, NULL, 't'},     {"status", required_argument, NULL, 's'},
         {"out", required_argument, NULL, 'o'},    {"note", required_argument, NULL, 'n'},
         {"invoice", required_argument, NULL, 'i'}, {"limit", required_argument, NULL, 'l'},
+        {"format", required_argument, NULL, 'F'},
         {NULL, 0, NULL, 0},
     };
     struct opts o = {0};
@@ -390,6 +404,7 @@ int cmd_recon(int argc, char **argv)
         case 'o': o.out = optarg; break;
         case 'n': o.note = optarg; break;
         case 'i': o.invoice = optarg; break;
+        case 'F': o.format = optarg; break;
         case 'l':
             o.limit = (long)parse_count(optarg);
             if (o.limit < 0) {

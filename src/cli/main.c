@@ -117,7 +117,7 @@ static const struct cli_command commands[] = {
     {"recon", cmd_recon, "reconcile Microsoft's invoice files with cspd's charges",
      "usage: cspd recon import FILE [--from DATE --to DATE] [--db PATH]\n"
      "       cspd recon list | show ID | lines ID [--status S] [--limit N]\n"
-     "       cspd recon export ID [--out FILE]\n"
+     "       cspd recon export ID [--format csv|xlsx] [--out FILE]\n"
      "       cspd recon resolve ID SEQ accept|explain|follow-up [--note TEXT]\n"
      "       cspd recon write --from DATE --to DATE [--invoice NUMBER] [--out FILE]\n"
      "       cspd recon map MICROSOFT_SUBSCRIPTION_ID SUBSCRIPTION_ID\n"
@@ -131,7 +131,8 @@ static const struct cli_command commands[] = {
      "show     summary and totals per invoice, reseller and customer\n"
      "lines    the lines, tab-separated; --status matched|amount_differs|only_microsoft|\n"
      "         only_cspd|usage\n"
-     "export   the differences as CSV\n"
+     "export   the differences as CSV (stdout or --out), or as an Excel workbook\n"
+     "         (--format xlsx --out FILE)\n"
      "resolve  accept Microsoft's figures into cspd's ledger, explain (--note required) or\n"
      "         flag for follow-up; audited\n"
      "write    cspd's charges with start dates in [from, to] as Microsoft's recon file\n"

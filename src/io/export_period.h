@@ -54,6 +54,9 @@ int export_table_csv(const struct export_table *t, FILE *out, struct err *err);
 /* Write every table as a sheet of a new workbook at `path`. ERR_IO. */
 int export_tables_xlsx(const struct export_table *const *tables, size_t n, const char *path,
                        struct err *err);
+/* The same, with `format` ("cspd_recon_differences_xlsx_v1") on the About sheet. */
+int export_tables_xlsx_as(const struct export_table *const *tables, size_t n, const char *path,
+                          const char *format, struct err *err);
 
 /* The general ledger of these invoices (above). */
 int export_gl_csv(const struct invoice *invs, size_t n, FILE *out, struct err *err);

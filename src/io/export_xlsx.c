@@ -129,6 +129,12 @@ static int write_sheet(lxw_workbook *wb, const struct export_table *t, lxw_forma
 int export_tables_xlsx(const struct export_table *const *tables, size_t n, const char *path,
                        struct err *err)
 {
+    return export_tables_xlsx_as(tables, n, path, "cspd_period_xlsx_v1", err);
+}
+
+int export_tables_xlsx_as(const struct export_table *const *tables, size_t n, const char *path,
+                          const char *format, struct err *err)
+{
     lxw_workbook *wb = workbook_new(path);
     lxw_worksheet *about;
     lxw_format *bold, *money;
@@ -147,7 +153,7 @@ int export_tables_xlsx(const struct export_table *const *tables, size_t n, const
     about = bad ? NULL : workbook_add_worksheet(wb, "About");
     if (about) {
         worksheet_write_string(about, 0, 0, "format", bold);
-        worksheet_write_string(about, 0, 1, "cspd_period_xlsx_v1", NULL);
+        worksheet_write_string(about, 0, 1, format, NULL);
     }
     if (workbook_close(wb) != LXW_NO_ERROR || bad || !about)
         return err_set(err, ERR_IO, "out", "cannot write the workbook %s", path);

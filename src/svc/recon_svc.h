@@ -106,6 +106,12 @@ int recon_resolve(const struct recon_ctx *ctx, const char *import_id, int64_t se
 /* Write the differences of an import (every status but matched) as CSV. */
 int recon_export_differences(struct db *db, const char *import_id, FILE *out, long *lines,
                              struct err *err);
+/*
+ * The same differences as an Excel workbook at `path` (sheet "differences", the CSV's columns,
+ * amounts and counts as numbers; sheet "About" names the format). ERR_IO, ERR_NOMEM.
+ */
+int recon_export_differences_xlsx(struct db *db, const char *import_id, const char *path,
+                                  long *lines, struct err *err);
 
 /*
  * Write cspd's charge lines with start dates in [from, to] as Microsoft's NCE invoice

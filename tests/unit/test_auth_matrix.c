@@ -76,6 +76,7 @@ static const struct row table[] = {
     {"GET", "/v1/recon/imports/{id}", API_ROLE_OPERATOR, P_OPAQUE, NULL, 404},
     {"GET", "/v1/recon/imports/{id}/lines", API_ROLE_OPERATOR, P_OPAQUE, NULL, 404},
     {"GET", "/v1/recon/imports/{id}/differences.csv", API_ROLE_OPERATOR, P_OPAQUE, NULL, 404},
+    {"GET", "/v1/recon/imports/{id}/differences.xlsx", API_ROLE_OPERATOR, P_OPAQUE, NULL, 404},
     {"POST", "/v1/recon/imports/{id}/lines/{seq}/resolution", API_ROLE_OPERATOR, P_OPAQUE,
      "{}", 404},
     {"POST", "/v1/recon/subscription-map", API_ROLE_OPERATOR, P_NONE, "{}", 422},

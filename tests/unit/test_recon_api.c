@@ -161,6 +161,15 @@ static void test_flow(void **state)
     assert_non_null(strstr(resp.body, "\"only_microsoft\""));
     api_resp_release(&resp);
 
+    /* the same differences as a workbook: a zip (PK), Excel's content type, an attachment */
+    call(api_h_recon_export_xlsx, NULL, id, NULL, &resp);
+    assert_int_equal(resp.status, 200);
+    assert_string_equal(resp.content_type, API_XLSX_TYPE);
+    assert_true(resp.body_len > 1000 && memcmp(resp.body, "PK", 2) == 0);
+    assert_int_equal(resp.nheaders, 1);
+    assert_string_equal(resp.headers[0].name, "Content-Disposition");
+    api_resp_release(&resp);
+
     j = call(api_h_recon_resolve, json_pack("{s:s, s:s}", "action", "explain", "note",
                                             "reseller order"), id, "8", &resp);
     assert_int_equal(resp.status, 200);
@@ -198,7 +207,7 @@ static void test_routes(void **state)
         if (strcmp(r->pattern, "/v1/recon/imports") == 0 && strcmp(r->method, "POST") == 0)
             assert_true(r->body_limit >= ((size_t)256 << 20));
     }
-    assert_int_equal(n, 7);
+    assert_int_equal(n, 8); /* import, list, get, lines, csv, xlsx, resolution, map */
 }
 
 int main(void)
