@@ -159,6 +159,70 @@ static void test_effective_dates(void **state)
     }
 }
 
+/*
+ * The close's sorted search (margin_rule_select_sorted) against the plain scan, as a naive
+ * model: the seven rules above plus more of each level, scope and date, every subject over a
+ * grid of subscriptions, customers, resellers, SKUs and days; also each rule by id.
+ */
+static void test_sorted_select_matches_scan(void **state)
+{
+    const char *subs[] = {"sub_S1", "sub_S2", "sub_S9"};
+    const char *cuss[] = {"cus_C1", "cus_C2", "cus_C9"};
+    const char *ress[] = {NULL, "", "prt_R1", "prt_R2"};
+    const char *skus[] = {"PROD1:0001", "PROD1:0002", "PROD2:0001", "OTHER:0001"};
+    const char *days[] = {"2025-12-31", "2026-01-01", "2026-03-15", "2026-06-01",
+                          "2026-06-30", "2026-07-01"};
+    struct margin_rule all[16], sorted[16];
+    const struct margin_rule *by_id[16];
+    size_t n = 0;
+    int checked = 0;
+
+    (void)state;
+    setup_rules();
+    for (int i = 0; i < 7; i++)
+        all[n++] = rules[i];
+    all[n++] = mk("r8", MARGIN_LEVEL_CUSTOMER, "cus_C2", "PROD2", "", MARGIN_MARKUP, "5",
+                  "2026-02-01");
+    all[n++] = mk("r9", MARGIN_LEVEL_CUSTOMER, "cus_C2", "", "", MARGIN_MARKUP, "6",
+                  "2026-01-01");
+    all[n++] = mk("ra", MARGIN_LEVEL_RESELLER, "prt_R2", "PROD1", "", MARGIN_MARKUP, "7",
+                  "2026-01-01");
+    all[n++] = mk("rb", MARGIN_LEVEL_SUBSCRIPTION, "sub_S2", "", "PROD2:0001", MARGIN_MARKUP,
+                  "8", "2026-06-01");
+    all[n++] = mk("rc", MARGIN_LEVEL_SUBSCRIPTION, "sub_S2", "", "", MARGIN_MARKUP, "9",
+                  "2026-01-01");
+    all[n++] = mk("rd", MARGIN_LEVEL_CUSTOMER, "cus_C1", "", "", MARGIN_MARKUP, "11",
+                  "2026-06-01"); /* same level and scope as r4, later: wins from June */
+    all[n] = mk("re", MARGIN_LEVEL_PARTNER, "", "", "", MARGIN_MARKUP, "12", "2026-01-01");
+    all[n].has_to = true;
+    all[n++].to = DT("2026-06-30");
+    memcpy(sorted, all, n * sizeof(all[0]));
+    margin_rules_sort(sorted, n);
+    margin_rules_by_id(sorted, n, by_id);
+    for (size_t a = 0; a < 3; a++)
+        for (size_t b = 0; b < 3; b++)
+            for (size_t c = 0; c < 4; c++)
+                for (size_t k = 0; k < 4; k++)
+                    for (size_t d = 0; d < 6; d++) {
+                        struct pricing_subject s = {subs[a], cuss[b], ress[c], skus[k],
+                                                    DT(days[d])};
+                        const struct margin_rule *want = margin_rule_select(all, n, &s);
+                        const struct margin_rule *got = margin_rule_select_sorted(sorted, n,
+                                                                                  &s);
+
+                        if (!want != !got || (want && strcmp(want->id, got->id) != 0))
+                            fail_msg("%s %s %s %s %s: scan %s, sorted %s", subs[a], cuss[b],
+                                     ress[c] ? ress[c] : "NULL", skus[k], days[d],
+                                     want ? want->id : "none", got ? got->id : "none");
+                        checked++;
+                    }
+    assert_int_equal(checked, 864);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(margin_rule_find(by_id, n, all[i].id)->id, all[i].id);
+    assert_null(margin_rule_find(by_id, n, "r0"));
+    assert_null(margin_rule_find(by_id, n, "rz"));
+}
+
 static void test_validate_below_cost(void **state)
 {
     struct margin_rule r = mk("rx", MARGIN_LEVEL_PARTNER, "", "", "", MARGIN_MARKUP, "-5",
@@ -361,6 +425,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_precedence),
         cmocka_unit_test(test_effective_dates),
+        cmocka_unit_test(test_sorted_select_matches_scan),
         cmocka_unit_test(test_validate_below_cost),
         cmocka_unit_test(test_rate_lines),
         cmocka_unit_test(test_rate_fx),

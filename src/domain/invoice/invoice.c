@@ -42,6 +42,16 @@ void invoice_release(struct invoice *inv)
     inv->nlines = inv->caplines = 0;
 }
 
+void invoice_clear(struct invoice *inv)
+{
+    struct invoice_line *lines = inv->lines;
+    size_t cap = inv->caplines;
+
+    invoice_init(inv);
+    inv->lines = lines;
+    inv->caplines = cap;
+}
+
 int invoice_compute(struct invoice *inv, struct err *err)
 {
     struct dec sub = dec_zero(), tax = dec_zero(), cost = dec_zero();

@@ -106,6 +106,24 @@ bool margin_rule_matches(const struct margin_rule *r, const struct pricing_subje
 const struct margin_rule *margin_rule_select(const struct margin_rule *rules, size_t n,
                                              const struct pricing_subject *s);
 
+/*
+ * The same choice for the close, which prices up to a million lines against a seller's
+ * thousands of rules (most of them customer-level): sort the seller's rules once with
+ * margin_rules_sort (by level, target, id; the order never changes which rule wins), then
+ * margin_rule_select_sorted looks only at the rules whose target is the subject's
+ * subscription, customer or reseller, and at the partner-wide ones, by binary search.
+ * margin_rules_by_id fills by_id[0..n) (caller's array) with pointers into `rules` sorted by
+ * id, for margin_rule_find (a refund takes the rule of the line it refunds). Both point into
+ * `rules`: it must not move or change while they are used.
+ */
+void margin_rules_sort(struct margin_rule *rules, size_t n);
+const struct margin_rule *margin_rule_select_sorted(const struct margin_rule *rules, size_t n,
+                                                    const struct pricing_subject *s);
+void margin_rules_by_id(const struct margin_rule *rules, size_t n,
+                        const struct margin_rule **by_id);
+const struct margin_rule *margin_rule_find(const struct margin_rule *const *by_id, size_t n,
+                                           const char *id);
+
 /* The seller's base for one line. */
 struct price_base {
     struct dec cost_unit;        /* seller's unit cost per seat per cycle */
