@@ -87,18 +87,14 @@ static void issuer_from(const char *text, struct invoice_issuer *p)
     json_decref(o);
 }
 
-static int insert_line(struct db *db, const char *inv_id, const struct invoice_line *l,
+/* One line through `st` (prepared by the caller, reset here for the next line). */
+static int insert_line(struct db_stmt *st, const char *inv_id, const struct invoice_line *l,
                        struct err *err)
 {
-    static const char sql[] = "INSERT INTO invoice_lines (invoice_id, " LINE_COLS
-                              ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-    struct db_stmt *st = NULL;
     char q[24];
     int rc = -1;
 
     snprintf(q, sizeof(q), "%ld", (long)l->quantity);
-    if (db_prepare(db, sql, &st, err) < 0)
-        return -1;
     if (db_bind_text(st, 1, inv_id, err) < 0 || db_bind_int64(st, 2, l->line_no, err) < 0 ||
         repo_bill_bind_opt(st, 3, l->charge_id, err) < 0 ||
         db_bind_text(st, 4, l->description, err) < 0 ||
@@ -118,15 +114,18 @@ static int insert_line(struct db *db, const char *inv_id, const struct invoice_l
         goto out;
     rc = 0;
 out:
-    db_finalize(st);
+    db_reset(st);
     return rc;
 }
 
-int repo_invoice_insert(struct db *db, struct invoice *inv, struct err *err)
+int repo_invoice_insert(struct db *db, struct stmt_cache *sc, struct invoice *inv,
+                        struct err *err)
 {
     static const char sql[] = "INSERT INTO invoices (" INV_COLS ", updated_at) VALUES"
                               " (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-    struct db_stmt *st = NULL;
+    static const char sql_line[] = "INSERT INTO invoice_lines (invoice_id, " LINE_COLS
+                                   ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    struct db_stmt *st = NULL, *lst = NULL;
     char *bill = NULL, *iss = NULL;
     bool fin = inv->status != INV_DRAFT;
     int rc = -1;
@@ -139,7 +138,7 @@ int repo_invoice_insert(struct db *db, struct invoice *inv, struct err *err)
         err_set(err, ERR_NOMEM, "", "out of memory for an invoice snapshot");
         goto out;
     }
-    if (db_prepare(db, sql, &st, err) < 0)
+    if (stmt_get(db, sc, sql, &st, err) < 0)
         goto out;
     if (db_bind_text(st, 1, inv->id, err) < 0 || repo_bill_bind_opt(st, 2, inv->number, err) < 0 ||
         db_bind_text(st, 3, inv->issuer_id, err) < 0 ||
@@ -167,12 +166,15 @@ int repo_invoice_insert(struct db *db, struct invoice *inv, struct err *err)
         db_bind_null(st, 27, err) < 0 || db_bind_int64(st, 28, inv->created_at, err) < 0 ||
         db_step(st, err) < 0)
         goto out;
+    if (inv->nlines && stmt_get(db, sc, sql_line, &lst, err) < 0)
+        goto out;
     for (size_t i = 0; i < inv->nlines; i++)
-        if (insert_line(db, inv->id, &inv->lines[i], err) < 0)
+        if (insert_line(lst, inv->id, &inv->lines[i], err) < 0)
             goto out;
     rc = 0;
 out:
-    db_finalize(st);
+    stmt_put(sc, lst);
+    stmt_put(sc, st);
     free(bill);
     free(iss);
     return rc;
@@ -387,22 +389,27 @@ out:
 int repo_invoice_delete_drafts(struct db *db, const char *issuer_id, const char *period,
                                struct err *err)
 {
-    const char *args[] = {issuer_id, period};
+    const char *args[] = {issuer_id, issuer_id, period};
 
+    /* a draft's lines are its issuer's sales: seller_id lets rated_lines_by_seller find them
+     * (without it SQLite scans every rated line of the installation) */
     return exec_bind(db,
-                     "UPDATE rated_lines SET invoice_id = NULL WHERE invoice_id IN (SELECT id"
-                     " FROM invoices WHERE issuer_partner_id = ? AND status = 'draft' AND"
-                     " period <= ?)", args, 2, err) < 0 ||
+                     "UPDATE rated_lines SET invoice_id = NULL WHERE seller_id = ? AND"
+                     " invoice_id IN (SELECT id FROM invoices WHERE issuer_partner_id = ? AND"
+                     " status = 'draft' AND period <= ?)", args, 3, err) < 0 ||
                    exec_bind(db,
                              "DELETE FROM invoice_lines WHERE invoice_id IN (SELECT id FROM"
                              " invoices WHERE issuer_partner_id = ? AND status = 'draft' AND"
-                             " period <= ?)", args, 2, err) < 0 ||
+                             " period <= ?)", args + 1, 2, err) < 0 ||
                    exec_bind(db,
                              "DELETE FROM invoices WHERE issuer_partner_id = ? AND"
-                             " status = 'draft' AND period <= ?", args, 2, err) < 0
+                             " status = 'draft' AND period <= ?", args + 1, 2, err) < 0
                ? -1
                : 0;
 }
+
+static const char number_get_sql[] = "SELECT last_value FROM invoice_sequences WHERE"
+                                     " issuer_partner_id = ? AND series = ? AND year = ?";
 
 int repo_invoice_next_number(struct db *db, const char *issuer_id, const char *series, int year,
                              int64_t *value, struct err *err)
@@ -411,8 +418,7 @@ int repo_invoice_next_number(struct db *db, const char *issuer_id, const char *s
         "INSERT INTO invoice_sequences (issuer_partner_id, series, year, last_value)"
         " VALUES (?, ?, ?, 1) ON CONFLICT (issuer_partner_id, series, year)"
         " DO UPDATE SET last_value = invoice_sequences.last_value + 1";
-    static const char get[] = "SELECT last_value FROM invoice_sequences WHERE"
-                              " issuer_partner_id = ? AND series = ? AND year = ?";
+    const char *get = number_get_sql;
     struct db_stmt *st = NULL;
     int rc = -1, step;
 
@@ -434,6 +440,53 @@ int repo_invoice_next_number(struct db *db, const char *issuer_id, const char *s
         db_finalize(st);
         st = NULL;
     }
+    rc = 0;
+out:
+    db_finalize(st);
+    return rc;
+}
+
+int repo_invoice_number_peek(struct db *db, const char *issuer_id, const char *series, int year,
+                             int64_t *last, struct err *err)
+{
+    struct db_stmt *st = NULL;
+    int rc = -1, step;
+
+    *last = 0;
+    if (!db_in_transaction(db))
+        return err_set(err, ERR_INTERNAL, "", "invoice numbers are allocated in a transaction");
+    if (db_prepare(db, number_get_sql, &st, err) < 0)
+        return -1;
+    if (db_bind_text(st, 1, issuer_id, err) < 0 || db_bind_text(st, 2, series, err) < 0 ||
+        db_bind_int64(st, 3, year, err) < 0 || (step = db_step(st, err)) < 0)
+        goto out;
+    if (step == DB_ROW)
+        *last = db_column_int64(st, 0);
+    rc = 0;
+out:
+    db_finalize(st);
+    return rc;
+}
+
+int repo_invoice_number_advance(struct db *db, const char *issuer_id, const char *series,
+                                int year, int64_t last, struct err *err)
+{
+    static const char sql[] =
+        "INSERT INTO invoice_sequences (issuer_partner_id, series, year, last_value)"
+        " VALUES (?, ?, ?, ?) ON CONFLICT (issuer_partner_id, series, year)"
+        " DO UPDATE SET last_value = excluded.last_value"
+        " WHERE excluded.last_value > invoice_sequences.last_value";
+    struct db_stmt *st = NULL;
+    int rc = -1;
+
+    if (!db_in_transaction(db))
+        return err_set(err, ERR_INTERNAL, "", "invoice numbers are allocated in a transaction");
+    if (db_prepare(db, sql, &st, err) < 0)
+        return -1;
+    if (db_bind_text(st, 1, issuer_id, err) < 0 || db_bind_text(st, 2, series, err) < 0 ||
+        db_bind_int64(st, 3, year, err) < 0 || db_bind_int64(st, 4, last, err) < 0 ||
+        db_step(st, err) < 0)
+        goto out;
     rc = 0;
 out:
     db_finalize(st);
@@ -503,6 +556,22 @@ int repo_invoice_each(struct db *db, const struct scope *sc, const struct invoic
 out:
     db_finalize(st);
     return rc;
+}
+
+int repo_invoice_bulk(struct db *db, bool on, struct err *err)
+{
+    char sql[160];
+
+    if (strcmp(db_backend(db), "sqlite") != 0)
+        return 0;
+    /* Negative: KiB. -2000 is SQLite's default. */
+    if (on)
+        snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d; PRAGMA wal_autocheckpoint = %d",
+                 INVOICE_BULK_CACHE_KIB, INVOICE_BULK_CHECKPOINT_PAGES);
+    else
+        snprintf(sql, sizeof(sql), "PRAGMA wal_checkpoint(PASSIVE); PRAGMA wal_autocheckpoint"
+                 " = 1000; PRAGMA cache_size = -2000");
+    return db_exec(db, sql, err);
 }
 
 int repo_invoice_is_closed(struct db *db, const char *issuer_id, const char *period,
@@ -625,8 +694,8 @@ out:
     return rc;
 }
 
-int repo_invoice_bill_to(struct db *db, const char *party_id, bool is_reseller,
-                         struct bill_to_info *b, struct err *err)
+int repo_invoice_bill_to(struct db *db, struct stmt_cache *sc, const char *party_id,
+                         bool is_reseller, struct bill_to_info *b, struct err *err)
 {
     static const char sql_c[] =
         "SELECT c.name, c.country, c.billing_currency, f.legal_name, f.address, f.country,"
@@ -640,7 +709,7 @@ int repo_invoice_bill_to(struct db *db, const char *party_id, bool is_reseller,
     int rc = -1, step;
 
     memset(b, 0, sizeof(*b));
-    if (db_prepare(db, is_reseller ? sql_r : sql_c, &st, err) < 0)
+    if (stmt_get(db, sc, is_reseller ? sql_r : sql_c, &st, err) < 0)
         return -1;
     if (db_bind_text(st, 1, party_id, err) < 0 || (step = db_step(st, err)) < 0)
         goto out;
@@ -665,19 +734,21 @@ int repo_invoice_bill_to(struct db *db, const char *party_id, bool is_reseller,
     b->payment_terms_days = (int)db_column_int64(st, 10);
     rc = 0;
 out:
-    db_finalize(st);
+    stmt_put(sc, st);
     return rc;
 }
 
-int repo_invoice_tax_rate(struct db *db, const char *seller_id, const char *country,
-                          bool *found, struct dec *rate, char label[32], struct err *err)
+int repo_invoice_tax_rate(struct db *db, struct stmt_cache *sc, const char *seller_id,
+                          const char *country, bool *found, struct dec *rate, char label[32],
+                          struct err *err)
 {
+    static const char sql[] = "SELECT rate, label FROM tax_rates WHERE seller_id = ? AND"
+                              " country = ?";
     struct db_stmt *st = NULL;
     int rc = -1, step;
 
     *found = false;
-    if (db_prepare(db, "SELECT rate, label FROM tax_rates WHERE seller_id = ? AND country = ?",
-                   &st, err) < 0)
+    if (stmt_get(db, sc, sql, &st, err) < 0)
         return -1;
     if (db_bind_text(st, 1, seller_id, err) < 0 || db_bind_text(st, 2, country, err) < 0 ||
         (step = db_step(st, err)) < 0)
@@ -690,7 +761,7 @@ int repo_invoice_tax_rate(struct db *db, const char *seller_id, const char *coun
     }
     rc = 0;
 out:
-    db_finalize(st);
+    stmt_put(sc, st);
     return rc;
 }
 

@@ -8,7 +8,9 @@
  * (db.h) serializes two closes on one file. A finalized invoice's row and lines are never
  * rewritten: repo_invoice_set_status only moves status, paid_at and voided_at.
  *
- * Every function runs inside the caller's transaction (or none, for reads).
+ * Every function runs inside the caller's transaction (or none, for reads). Those the close
+ * calls once per invoice take a `struct stmt_cache *` (store/repo_stmt.h; NULL: prepare per
+ * call).
  */
 #ifndef CSPD_STORE_REPO_INVOICE_H
 #define CSPD_STORE_REPO_INVOICE_H
@@ -19,10 +21,12 @@
 #include "core/err.h"
 #include "domain/invoice/invoice.h"
 #include "store/db.h"
+#include "store/repo_stmt.h"
 #include "store/scope.h"
 
 /* Insert the invoice and its lines; inv->id is made here ("inv_...") when empty. */
-int repo_invoice_insert(struct db *db, struct invoice *inv, struct err *err);
+int repo_invoice_insert(struct db *db, struct stmt_cache *sc, struct invoice *inv,
+                        struct err *err);
 /* Load an invoice with its lines (invoice_release it). ERR_NOT_FOUND, also out of scope. */
 int repo_invoice_get(struct db *db, const struct scope *sc, const char *id_or_number,
                      struct invoice *inv, struct err *err);
@@ -38,6 +42,17 @@ int repo_invoice_delete_drafts(struct db *db, const char *issuer_id, const char 
 /* The next number of the (issuer, series, year) counter: 1, 2, ... (rules above). */
 int repo_invoice_next_number(struct db *db, const char *issuer_id, const char *series, int year,
                              int64_t *value, struct err *err);
+/*
+ * A block of numbers for a close that finalizes thousands of invoices in one transaction:
+ * _peek reads the counter's last value (0 when it has none), the close numbers its invoices
+ * last+1, last+2, ... and _advance stores the last one it used, in that same transaction.
+ * BEGIN IMMEDIATE holds the write lock from the peek to the commit, so no other writer can
+ * take a number in between: still gapless, never reused, and a rollback returns the block.
+ */
+int repo_invoice_number_peek(struct db *db, const char *issuer_id, const char *series, int year,
+                             int64_t *last, struct err *err);
+int repo_invoice_number_advance(struct db *db, const char *issuer_id, const char *series,
+                                int year, int64_t last, struct err *err);
 /* Has a credit note been issued for this invoice? */
 int repo_invoice_credited(struct db *db, const char *invoice_id, bool *yes, struct err *err);
 
@@ -53,6 +68,20 @@ struct invoice_filter {
 int repo_invoice_each(struct db *db, const struct scope *sc, const struct invoice_filter *f,
                       int (*fn)(void *ctx, const struct invoice *inv), void *ctx,
                       struct err *err);
+
+/*
+ * Make the connection fit for a close (true) and back (false). A close writes ~10^6 rated
+ * lines and invoice lines, one transaction per issuer, into indexes some of whose keys are
+ * random (the charge id, the subscription id): SQLite's default 2 MB page cache turns most
+ * of those inserts into a read, and its checkpoint after every commit of more than 1,000
+ * pages writes most of each such index back to the file once per issuer. So: a page cache of
+ * INVOICE_BULK_CACHE_KIB, and a checkpoint only when the WAL passes
+ * INVOICE_BULK_CHECKPOINT_PAGES (256 MiB: a bound on the file's growth), then one at the end
+ * and SQLite's defaults again. SQLite only; other backends ignore it.
+ */
+#define INVOICE_BULK_CACHE_KIB (256 * 1024)
+#define INVOICE_BULK_CHECKPOINT_PAGES 65536
+int repo_invoice_bulk(struct db *db, bool on, struct err *err);
 
 /* Period closes. */
 int repo_invoice_is_closed(struct db *db, const char *issuer_id, const char *period,
@@ -87,11 +116,12 @@ struct bill_to_info {
     char tax_label[32];
     int payment_terms_days;   /* 0 = the issuer's */
 };
-int repo_invoice_bill_to(struct db *db, const char *party_id, bool is_reseller,
-                         struct bill_to_info *b, struct err *err);
+int repo_invoice_bill_to(struct db *db, struct stmt_cache *sc, const char *party_id,
+                         bool is_reseller, struct bill_to_info *b, struct err *err);
 /* The issuer's rate for a country; *found false when none. */
-int repo_invoice_tax_rate(struct db *db, const char *seller_id, const char *country,
-                          bool *found, struct dec *rate, char label[32], struct err *err);
+int repo_invoice_tax_rate(struct db *db, struct stmt_cache *sc, const char *seller_id,
+                          const char *country, bool *found, struct dec *rate, char label[32],
+                          struct err *err);
 
 /* Upserts used by the CLI, the API and tests. NULL fields are left NULL. */
 int repo_invoice_put_settings(struct db *db, const char *partner_id, const char *display_name,

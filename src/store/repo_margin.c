@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "store/repo_margin.h"
+#include "store/repo_stmt.h"
 
 int repo_bill_bind_dec(struct db_stmt *st, int idx, struct dec d, struct err *err)
 {
@@ -35,8 +36,14 @@ int repo_bill_bind_opt(struct db_stmt *st, int idx, const char *s, struct err *e
 void repo_bill_col_str(struct db_stmt *st, int col, char *buf, size_t cap)
 {
     const char *t = db_column_text(st, col);
+    size_t n = t ? strlen(t) : 0;
 
-    snprintf(buf, cap, "%s", t ? t : "");
+    /* a close reads ~30 columns per line: a bounded copy, not a formatted print */
+    if (n >= cap)
+        n = cap - 1;
+    if (n)
+        memcpy(buf, t, n);
+    buf[n] = '\0';
 }
 
 int repo_bill_col_dec(struct db_stmt *st, int col, struct dec *d, struct err *err)
@@ -429,7 +436,8 @@ out:
     " price_currency, fx_rate, fx_date, cost_fx_rate, rule_id, below_cost, base_line_id,"  \
     " invoice_id, created_at"
 
-int repo_rated_insert(struct db *db, struct rated_row *r, struct err *err)
+int repo_rated_insert(struct db *db, struct stmt_cache *sc, struct rated_row *r,
+                      struct err *err)
 {
     static const char sql[] = "INSERT INTO rated_lines (" RATED_COLS
                               ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
@@ -437,7 +445,7 @@ int repo_rated_insert(struct db *db, struct rated_row *r, struct err *err)
     struct db_stmt *st = NULL;
     int rc = -1;
 
-    if (id_new("rtl", r->id, err) < 0 || db_prepare(db, sql, &st, err) < 0)
+    if ((!r->id[0] && id_new("rtl", r->id, err) < 0) || stmt_get(db, sc, sql, &st, err) < 0)
         return -1;
     if (db_bind_text(st, 1, r->id, err) < 0 || db_bind_text(st, 2, r->charge_id, err) < 0 ||
         db_bind_text(st, 3, r->tier, err) < 0 || db_bind_text(st, 4, r->seller_id, err) < 0 ||
@@ -472,7 +480,7 @@ int repo_rated_insert(struct db *db, struct rated_row *r, struct err *err)
         goto out;
     rc = 0;
 out:
-    db_finalize(st);
+    stmt_put(sc, st);
     return rc;
 }
 
@@ -521,14 +529,15 @@ static int read_rated(struct db_stmt *st, struct rated_row *r, struct err *err)
 }
 
 /* Run a query with text parameters and read at most one row. */
-static int rated_one(struct db *db, const char *sql, const char *const *args, int nargs,
-                     struct rated_row *r, bool *found, struct err *err)
+static int rated_one(struct db *db, struct stmt_cache *sc, const char *sql,
+                     const char *const *args, int nargs, struct rated_row *r, bool *found,
+                     struct err *err)
 {
     struct db_stmt *st = NULL;
     int rc = -1, step;
 
     *found = false;
-    if (db_prepare(db, sql, &st, err) < 0)
+    if (stmt_get(db, sc, sql, &st, err) < 0)
         return -1;
     for (int i = 0; i < nargs; i++)
         if (db_bind_text(st, i + 1, args[i], err) < 0)
@@ -542,32 +551,33 @@ static int rated_one(struct db *db, const char *sql, const char *const *args, in
     }
     rc = 0;
 out:
-    db_finalize(st);
+    stmt_put(sc, st);
     return rc;
 }
 
 int repo_rated_find(struct db *db, const char *charge_id, const char *tier,
                     struct rated_row *r, bool *found, struct err *err)
 {
+    static const char sql[] =
+        "SELECT " RATED_COLS " FROM rated_lines WHERE charge_id = ? AND tier = ?";
     const char *args[] = {charge_id, tier};
 
-    return rated_one(db,
-                     "SELECT " RATED_COLS " FROM rated_lines WHERE charge_id = ? AND tier = ?",
-                     args, 2, r, found, err);
+    return rated_one(db, NULL, sql, args, 2, r, found, err);
 }
 
-int repo_rated_last_charge(struct db *db, const char *sub_id, const char *sku, const char *tier,
-                           struct date day, struct rated_row *r, bool *found, struct err *err)
+int repo_rated_last_charge(struct db *db, struct stmt_cache *sc, const char *sub_id,
+                           const char *sku, const char *tier, struct date day,
+                           struct rated_row *r, bool *found, struct err *err)
 {
+    static const char sql[] =
+        "SELECT " RATED_COLS " FROM rated_lines WHERE subscription_id = ?"
+        " AND sku = ? AND tier = ? AND start_date <= ? AND amount NOT LIKE '-%'"
+        " ORDER BY start_date DESC, created_at DESC, id DESC LIMIT 1";
     char d[DATE_STRLEN];
     const char *args[] = {sub_id, sku, tier, d};
 
     date_format(day, d);
-    return rated_one(db,
-                     "SELECT " RATED_COLS " FROM rated_lines WHERE subscription_id = ?"
-                     " AND sku = ? AND tier = ? AND start_date <= ? AND amount NOT LIKE '-%'"
-                     " ORDER BY start_date DESC, created_at DESC, id DESC LIMIT 1",
-                     args, 4, r, found, err);
+    return rated_one(db, sc, sql, args, 4, r, found, err);
 }
 
 int repo_rated_each_open(struct db *db, const char *seller_id, const char *tier,
@@ -603,20 +613,21 @@ out:
     return rc;
 }
 
-int repo_rated_set_invoice(struct db *db, const char *id, const char *invoice_id,
-                           struct err *err)
+int repo_rated_set_invoice(struct db *db, struct stmt_cache *sc, const char *id,
+                           const char *invoice_id, struct err *err)
 {
+    static const char sql[] = "UPDATE rated_lines SET invoice_id = ? WHERE id = ?";
     struct db_stmt *st = NULL;
     int rc = -1;
 
-    if (db_prepare(db, "UPDATE rated_lines SET invoice_id = ? WHERE id = ?", &st, err) < 0)
+    if (stmt_get(db, sc, sql, &st, err) < 0)
         return -1;
     if (repo_bill_bind_opt(st, 1, invoice_id, err) < 0 || db_bind_text(st, 2, id, err) < 0 ||
         db_step(st, err) < 0)
         goto out;
     rc = 0;
 out:
-    db_finalize(st);
+    stmt_put(sc, st);
     return rc;
 }
 
@@ -627,9 +638,14 @@ out:
     " c.end_date, c.quantity, c.unit_price, c.effective_unit_price, c.subtotal,"           \
     " c.currency, c.billing_currency, c.exchange_rate, c.billing_subtotal, c.est,"         \
     " c.reference_id, c.created_at, s.partner_id, s.customer_id, cu.reseller_id,"          \
-    " cu.billing_currency, cu.market, s.term, s.billing, s.status"                         \
+    " cu.billing_currency, cu.market, s.term, s.billing, s.status, rp.currency"
+#define PENDING_FROM                                                                       \
     " FROM charges c JOIN subscriptions s ON s.id = c.subscription_id"                     \
-    " JOIN customers cu ON cu.id = s.customer_id"
+    " JOIN customers cu ON cu.id = s.customer_id"                                          \
+    " LEFT JOIN partners rp ON rp.id = cu.reseller_id"
+/* the reseller-tier line of the charge (tier "customer" of a chain), or NULLs */
+#define PENDING_NO_BASE ", NULL, NULL, NULL, NULL"
+#define PENDING_BASE ", rb.id, rb.unit_price, rb.amount, rb.currency"
 
 static int read_pending(struct db_stmt *st, struct pending_charge *c, struct err *err)
 {
@@ -669,6 +685,15 @@ static int read_pending(struct db_stmt *st, struct pending_charge *c, struct err
     repo_bill_col_str(st, 23, c->term, sizeof(c->term));
     repo_bill_col_str(st, 24, c->billing, sizeof(c->billing));
     repo_bill_col_str(st, 25, c->sub_status, sizeof(c->sub_status));
+    repo_bill_col_str(st, 26, c->reseller_ccy, sizeof(c->reseller_ccy));
+    c->has_base = !db_column_is_null(st, 27);
+    if (c->has_base) {
+        repo_bill_col_str(st, 27, c->base_id, sizeof(c->base_id));
+        if (repo_bill_col_dec(st, 28, &c->base_unit, err) < 0 ||
+            repo_bill_col_dec(st, 29, &c->base_amount, err) < 0)
+            return -1;
+        repo_bill_col_str(st, 30, c->base_ccy, sizeof(c->base_ccy));
+    }
     return 0;
 }
 
@@ -678,23 +703,39 @@ int repo_rating_each_pending(struct db *db, const char *seller_id, const char *t
                              struct err *err)
 {
     static const char sql_reseller[] =
-        "SELECT " PENDING_COLS " WHERE c.start_date <= ? AND s.partner_id = ?"
-        " AND cu.reseller_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM rated_lines r"
-        " WHERE r.charge_id = c.id AND r.tier = 'reseller')"
-        " ORDER BY c.start_date, c.subscription_id, c.event_seq, c.id";
+        "SELECT " PENDING_COLS PENDING_NO_BASE PENDING_FROM " WHERE c.start_date <= ?"
+        " AND s.partner_id = ? AND cu.reseller_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM"
+        " rated_lines r WHERE r.charge_id = c.id AND r.tier = 'reseller')"
+        " ORDER BY cu.reseller_id, c.subscription_id, c.start_date, c.event_seq, c.id";
+    /*
+     * Two branches, each on its own index: the seller's customers as their reseller
+     * (customers_by_reseller), and its direct customers' subscriptions as the transacting
+     * partner (subscriptions_by_partner). One OR'ed condition made SQLite read every direct
+     * customer of the installation for every issuer. ORDER BY names result columns: 20
+     * s.customer_id, 2 c.subscription_id, 6 c.start_date, 3 c.event_seq, 1 c.id.
+     */
+#define PENDING_CUSTOMER_FROM                                                              \
+    "SELECT " PENDING_COLS PENDING_BASE PENDING_FROM " LEFT JOIN rated_lines rb ON"        \
+    " rb.charge_id = c.id AND rb.tier = 'reseller' WHERE "
+#define PENDING_CUSTOMER_OPEN                                                              \
+    " AND c.start_date <= ? AND NOT EXISTS (SELECT 1 FROM rated_lines r"                   \
+    " WHERE r.charge_id = c.id AND r.tier = 'customer')"
     static const char sql_customer[] =
-        "SELECT " PENDING_COLS " WHERE c.start_date <= ? AND (cu.reseller_id = ? OR"
-        " (cu.reseller_id IS NULL AND s.partner_id = ?)) AND NOT EXISTS (SELECT 1 FROM"
-        " rated_lines r WHERE r.charge_id = c.id AND r.tier = 'customer')"
-        " ORDER BY c.start_date, c.subscription_id, c.event_seq, c.id";
+        PENDING_CUSTOMER_FROM "cu.reseller_id = ?" PENDING_CUSTOMER_OPEN
+        " UNION ALL " PENDING_CUSTOMER_FROM "s.partner_id = ? AND cu.reseller_id IS NULL"
+        PENDING_CUSTOMER_OPEN " ORDER BY 20, 2, 6, 3, 1";
     bool res = strcmp(tier, "reseller") == 0;
     struct db_stmt *st = NULL;
     int rc = -1, step;
 
     if (db_prepare(db, res ? sql_reseller : sql_customer, &st, err) < 0)
         return -1;
-    if (repo_bill_bind_date(st, 1, last, err) < 0 || db_bind_text(st, 2, seller_id, err) < 0 ||
-        (!res && db_bind_text(st, 3, seller_id, err) < 0))
+    if ((res ? repo_bill_bind_date(st, 1, last, err) < 0 ||
+                   db_bind_text(st, 2, seller_id, err) < 0
+             : db_bind_text(st, 1, seller_id, err) < 0 ||
+                   repo_bill_bind_date(st, 2, last, err) < 0 ||
+                   db_bind_text(st, 3, seller_id, err) < 0 ||
+                   repo_bill_bind_date(st, 4, last, err) < 0))
         goto out;
     while ((step = db_step(st, err)) == DB_ROW) {
         struct pending_charge c;
@@ -716,7 +757,8 @@ int repo_rating_charge(struct db *db, const char *charge_id, struct pending_char
     struct db_stmt *st = NULL;
     int rc = -1, step;
 
-    if (db_prepare(db, "SELECT " PENDING_COLS " WHERE c.id = ?", &st, err) < 0)
+    if (db_prepare(db, "SELECT " PENDING_COLS PENDING_NO_BASE PENDING_FROM " WHERE c.id = ?",
+                   &st, err) < 0)
         return -1;
     if (db_bind_text(st, 1, charge_id, err) < 0 || (step = db_step(st, err)) < 0)
         goto out;
@@ -730,9 +772,9 @@ out:
     return rc;
 }
 
-int repo_rating_erp(struct db *db, const char *sku, const char *term, const char *billing,
-                    const char *market, const char *currency, struct date day, bool *found,
-                    struct dec *erp, struct err *err)
+int repo_rating_erp(struct db *db, struct stmt_cache *sc, const char *sku, const char *term,
+                    const char *billing, const char *market, const char *currency,
+                    struct date day, bool *found, struct dec *erp, struct err *err)
 {
     static const char sql[] =
         "SELECT erp_price FROM price_points WHERE sku = ? AND term = ? AND billing = ?"
@@ -742,7 +784,7 @@ int repo_rating_erp(struct db *db, const char *sku, const char *term, const char
     int rc = -1, step;
 
     *found = false;
-    if (db_prepare(db, sql, &st, err) < 0)
+    if (stmt_get(db, sc, sql, &st, err) < 0)
         return -1;
     if (db_bind_text(st, 1, sku, err) < 0 || db_bind_text(st, 2, term, err) < 0 ||
         db_bind_text(st, 3, billing, err) < 0 || db_bind_text(st, 4, market, err) < 0 ||
@@ -756,12 +798,13 @@ int repo_rating_erp(struct db *db, const char *sku, const char *term, const char
     }
     rc = 0;
 out:
-    db_finalize(st);
+    stmt_put(sc, st);
     return rc;
 }
 
-static int fx_lookup(struct db *db, const char *from, const char *to, struct date day,
-                     bool *found, struct dec *rate, struct date *rate_day, struct err *err)
+static int fx_lookup(struct db *db, struct stmt_cache *sc, const char *from, const char *to,
+                     struct date day, bool *found, struct dec *rate, struct date *rate_day,
+                     struct err *err)
 {
     static const char sql[] =
         "SELECT rate, effective_from FROM exchange_rates WHERE from_currency = ?"
@@ -770,7 +813,7 @@ static int fx_lookup(struct db *db, const char *from, const char *to, struct dat
     int rc = -1, step;
 
     *found = false;
-    if (db_prepare(db, sql, &st, err) < 0)
+    if (stmt_get(db, sc, sql, &st, err) < 0)
         return -1;
     if (db_bind_text(st, 1, from, err) < 0 || db_bind_text(st, 2, to, err) < 0 ||
         repo_bill_bind_date(st, 3, day, err) < 0 || (step = db_step(st, err)) < 0)
@@ -783,20 +826,27 @@ static int fx_lookup(struct db *db, const char *from, const char *to, struct dat
     }
     rc = 0;
 out:
-    db_finalize(st);
+    stmt_put(sc, st);
     return rc;
 }
 
 int repo_rating_fx(struct db *db, const char *from, const char *to, struct date day,
                    bool *found, struct dec *rate, struct date *rate_day, struct err *err)
 {
+    return repo_rating_fx_cached(db, NULL, from, to, day, found, rate, rate_day, err);
+}
+
+int repo_rating_fx_cached(struct db *db, struct stmt_cache *sc, const char *from,
+                          const char *to, struct date day, bool *found, struct dec *rate,
+                          struct date *rate_day, struct err *err)
+{
     struct dec inv;
 
-    if (fx_lookup(db, from, to, day, found, rate, rate_day, err) < 0)
+    if (fx_lookup(db, sc, from, to, day, found, rate, rate_day, err) < 0)
         return -1;
     if (*found)
         return 0;
-    if (fx_lookup(db, to, from, day, found, &inv, rate_day, err) < 0)
+    if (fx_lookup(db, sc, to, from, day, found, &inv, rate_day, err) < 0)
         return -1;
     if (*found && dec_div(dec_from_i64(1), inv, DEC_ROUND_HALF_EVEN, rate, err) < 0)
         return -1;

@@ -6,6 +6,9 @@
  * Every function runs inside the caller's transaction (or none, for reads); none begins or
  * commits. Rules and rated lines are flat values (domain/pricing/pricing.h); arrays returned
  * by the *_load functions belong to the caller (free()).
+ *
+ * The functions the close calls once per line take a `struct stmt_cache *` (store/repo_stmt.h):
+ * with one, their statement is prepared once per close and reused; NULL prepares per call.
  */
 #ifndef CSPD_STORE_REPO_MARGIN_H
 #define CSPD_STORE_REPO_MARGIN_H
@@ -18,6 +21,7 @@
 #include "domain/pricing/pricing.h"
 #include "store/db.h"
 #include "store/repo_charge.h"
+#include "store/repo_stmt.h"
 #include "store/scope.h"
 
 /* Insert; r->id is made here ("mrg_..."). */
@@ -94,8 +98,12 @@ struct rated_row {
     instant_t created_at;
 };
 
-/* Insert; r->id is made here ("rtl_..."). ERR_DB on a second line for (charge, tier). */
-int repo_rated_insert(struct db *db, struct rated_row *r, struct err *err);
+/*
+ * Insert; r->id is made here ("rtl_...") unless already set. ERR_DB on a second line for
+ * (charge, tier).
+ */
+int repo_rated_insert(struct db *db, struct stmt_cache *sc, struct rated_row *r,
+                      struct err *err);
 /* The line of (charge, tier); *found false when none. */
 int repo_rated_find(struct db *db, const char *charge_id, const char *tier,
                     struct rated_row *r, bool *found, struct err *err);
@@ -104,8 +112,9 @@ int repo_rated_find(struct db *db, const char *charge_id, const char *tier,
  * latest positive line's unit price and its rule; *found false when none. Refund lines are
  * rated at it, so a refund gives back what was charged.
  */
-int repo_rated_last_charge(struct db *db, const char *sub_id, const char *sku, const char *tier,
-                           struct date day, struct rated_row *r, bool *found, struct err *err);
+int repo_rated_last_charge(struct db *db, struct stmt_cache *sc, const char *sub_id,
+                           const char *sku, const char *tier, struct date day,
+                           struct rated_row *r, bool *found, struct err *err);
 /*
  * Each line of `seller_id` not on any invoice that belongs on `period`'s invoices: lines of
  * that period, and late lines of earlier periods the seller has already closed (adjustments);
@@ -117,8 +126,8 @@ int repo_rated_each_open(struct db *db, const char *seller_id, const char *tier,
                          int (*fn)(void *ctx, const struct rated_row *r), void *ctx,
                          struct err *err);
 /* Put a line on an invoice (or take it off: invoice_id NULL). */
-int repo_rated_set_invoice(struct db *db, const char *id, const char *invoice_id,
-                           struct err *err);
+int repo_rated_set_invoice(struct db *db, struct stmt_cache *sc, const char *id,
+                           const char *invoice_id, struct err *err);
 
 /* A Microsoft charge line with what rating needs from its subscription and customer. */
 struct pending_charge {
@@ -130,6 +139,12 @@ struct pending_charge {
     char market[MARKET_MAX];
     char term[8], billing[16];      /* the subscription's plan */
     char sub_status[16];
+    char reseller_ccy[CCY_MAX];     /* the reseller's partners.currency, "" when none */
+    /* tier "customer" of a chain: the reseller-tier line of the charge, when rated */
+    bool has_base;
+    char base_id[ID_MAXLEN];
+    struct dec base_unit, base_amount;
+    char base_ccy[CCY_MAX];
 };
 
 /*
@@ -138,7 +153,11 @@ struct pending_charge {
  *   tier "reseller": the transacting partner is the seller and the customer has a reseller;
  *   tier "customer": the customer's reseller is the seller, or, for a customer without one,
  *                    the transacting partner.
- * Ordered by start date, subscription, event, id.
+ * Ordered by billed party (the reseller for tier "reseller", the customer for "customer"),
+ * then subscription, start date, event, id: one pass meets each party's lines together, and
+ * each subscription's lines adjacent and in the order they happened (a refund after the
+ * charge it gives back). A chain's customer-tier charge carries its reseller-tier line
+ * (has_base) when that is rated.
  */
 int repo_rating_each_pending(struct db *db, const char *seller_id, const char *tier,
                              struct date last,
@@ -149,9 +168,9 @@ int repo_rating_charge(struct db *db, const char *charge_id, struct pending_char
                        struct err *err);
 
 /* ERP per cycle of the price row in effect on `day` (same basis as its unit price). */
-int repo_rating_erp(struct db *db, const char *sku, const char *term, const char *billing,
-                    const char *market, const char *currency, struct date day, bool *found,
-                    struct dec *erp, struct err *err);
+int repo_rating_erp(struct db *db, struct stmt_cache *sc, const char *sku, const char *term,
+                    const char *billing, const char *market, const char *currency,
+                    struct date day, bool *found, struct dec *erp, struct err *err);
 /*
  * Rate from -> to in effect on `day` (the exchange_rates table, the source Microsoft's own
  * conversion uses: latest effective_from <= day); the inverse pair's 1/rate when only that
@@ -159,6 +178,10 @@ int repo_rating_erp(struct db *db, const char *sku, const char *term, const char
  */
 int repo_rating_fx(struct db *db, const char *from, const char *to, struct date day,
                    bool *found, struct dec *rate, struct date *rate_day, struct err *err);
+/* The same through the close's statement cache. */
+int repo_rating_fx_cached(struct db *db, struct stmt_cache *sc, const char *from,
+                          const char *to, struct date day, bool *found, struct dec *rate,
+                          struct date *rate_day, struct err *err);
 
 /* ---- reports (repo_margin_report.c) ---- */
 

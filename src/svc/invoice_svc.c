@@ -170,7 +170,7 @@ int invoice_credit(const struct bill_ctx *ctx, const struct scope *sc, const cha
     if (repo_invoice_next_number(ctx->db, inv.issuer_id, "CN", today.year, &cn.series_value,
                                  err) < 0 ||
         invoice_number_format("CN", today.year, cn.series_value, cn.number, err) < 0 ||
-        repo_invoice_insert(ctx->db, &cn, err) < 0)
+        repo_invoice_insert(ctx->db, NULL, &cn, err) < 0)
         goto fail;
     bill_invoice_json(&cn, cn.status, after, sizeof(after));
     if (bill_audit(ctx, now, "invoice.credit_note", "invoice", cn.id, cn.issuer_id, NULL, after,
