@@ -439,6 +439,145 @@ static void test_alert_credit_status(void **state)
     db_finalize(q);
 }
 
+/* How many invoices of `period`, and how many lines on them. */
+static void count_invoices(const char *period, int *invoices, int *lines)
+{
+    char q[256];
+    struct db_stmt *st;
+    struct err e;
+
+    snprintf(q, sizeof(q), "SELECT COUNT(DISTINCT i.id), COUNT(l.line_no) FROM invoices i"
+             " LEFT JOIN invoice_lines l ON l.invoice_id = i.id WHERE i.period = '%s'", period);
+    assert_int_equal(db_prepare(db, q, &st, &e), 0);
+    assert_int_equal(db_step(st, &e), DB_ROW);
+    *invoices = (int)db_column_int64(st, 0);
+    *lines = (int)db_column_int64(st, 1);
+    db_finalize(st);
+}
+
+/*
+ * A later month closed before an earlier one (what the concurrent test below meets when the
+ * November process takes the lock first): November's close rates October's lines too but
+ * leaves them for October's own close, which still makes October's invoices. Before
+ * 608ed0d, November swept them in as adjustments and October made none: the concurrent test
+ * then found 25 invoices instead of 50, in about one run of four.
+ */
+static void test_close_order_independent(void **state)
+{
+    struct close_stats st;
+    struct err e;
+    int inv, lines;
+
+    (void)state;
+    partner("prt_P", "direct", "EUR");
+    rule("prt_P", MARGIN_LEVEL_PARTNER, "", "", MARGIN_MARKUP, "20", "2026-01-01");
+    for (int i = 0; i < 3; i++) {
+        char c[32], s[32];
+
+        snprintf(c, sizeof(c), "cus_%02d", i);
+        snprintf(s, sizeof(s), "sub_%02d", i);
+        customer(c, "prt_P", NULL, NULL, "EUR");
+        subscription(s, "prt_P", c, "PROD1:0001");
+        charge(s, "new", "PROD1:0001", "2026-10-01", "2026-10-31", 1, "10.08", "10.08",
+               "10.08", "EUR", "EUR", NULL, NULL);
+        charge(s, "cycleCharge", "PROD1:0001", "2026-11-01", "2026-11-30", 1, "10.08",
+               "10.08", "10.08", "EUR", "EUR", NULL, NULL);
+    }
+    assert_int_equal(invoice_close(&ctx, "2026-11", false, at("2026-12-01T06:00:00Z"), &st,
+                                   &e), 0);
+    assert_int_equal(st.rated, 6);
+    assert_int_equal(st.invoices, 3);
+    assert_int_equal(st.adjustments, 0);
+    count_invoices("2026-11", &inv, &lines);
+    assert_int_equal(inv, 3);
+    assert_int_equal(lines, 3);
+    assert_int_equal(invoice_close(&ctx, "2026-10", false, at("2026-12-01T06:00:00Z"), &st,
+                                   &e), 0);
+    assert_int_equal(st.rated, 0);
+    assert_int_equal(st.invoices, 3);
+    count_invoices("2026-10", &inv, &lines);
+    assert_int_equal(inv, 3);
+    assert_int_equal(lines, 3);
+    assert_dec(sum("amount", "invoice_id IS NULL"), "0");
+    {
+        struct db_stmt *q;
+        int k = 0;
+
+        assert_int_equal(db_prepare(db, "SELECT series_value FROM invoices ORDER BY"
+                                        " series_value", &q, &e), 0);
+        while (db_step(q, &e) == DB_ROW)
+            assert_int_equal(db_column_int64(q, 0), ++k);
+        db_finalize(q);
+        assert_int_equal(k, 6);
+    }
+}
+
+/*
+ * Drafts are rebuilt: a draft close, a late charge, a second draft close (the older lines
+ * come off the dropped draft and join the new line on one draft, in date order), then the
+ * real close numbers them. Chain of chain_setup: prt_R's customer invoice is 161.73 before
+ * the late line; S3 from Nov 25 adds 13.31 (reseller 11.09).
+ */
+static void test_draft_rebuild(void **state)
+{
+    struct close_stats st;
+    struct invoice inv;
+    struct err e;
+    struct db_stmt *q;
+    char id[ID_MAXLEN];
+    int n, lines;
+
+    (void)state;
+    chain_setup();
+    assert_int_equal(invoice_close(&ctx, "2026-11", true, at("2026-11-28T06:00:00Z"), &st,
+                                   &e), 0);
+    assert_int_equal(st.rated, 10);
+    assert_int_equal(st.invoices, 2);
+    count_invoices("2026-11", &n, &lines);
+    assert_int_equal(n, 2);
+    assert_int_equal(lines, 10);
+    subscription("sub_S3", "prt_D", "cus_C", "PROD1:0001");
+    charge("sub_S3", "new", "PROD1:0001", "2026-11-25", "2026-12-24", 1, "10.08", "10.08",
+           "10.08", "EUR", "EUR", NULL, NULL);
+    assert_int_equal(invoice_close(&ctx, "2026-11", true, at("2026-11-29T06:00:00Z"), &st,
+                                   &e), 0);
+    assert_int_equal(st.rated, 2);
+    assert_int_equal(st.invoices, 2);
+    count_invoices("2026-11", &n, &lines);
+    assert_int_equal(n, 2); /* the first drafts are gone */
+    assert_int_equal(lines, 12);
+    assert_int_equal(db_prepare(db, "SELECT id FROM invoices WHERE customer_id = 'cus_C'", &q,
+                                &e), 0);
+    assert_int_equal(db_step(q, &e), DB_ROW);
+    snprintf(id, sizeof(id), "%s", db_column_text(q, 0));
+    db_finalize(q);
+    assert_int_equal(repo_invoice_get(db, &all, id, &inv, &e), 0);
+    assert_int_equal(inv.status, INV_DRAFT);
+    assert_string_equal(inv.number, "");
+    assert_int_equal((int)inv.nlines, 6);
+    assert_dec(inv.subtotal, "175.04");
+    for (size_t i = 1; i < inv.nlines; i++)
+        assert_true(date_cmp(inv.lines[i - 1].start, inv.lines[i].start) <= 0);
+    assert_int_equal(inv.lines[5].start.day, 25); /* S3 from Nov 25: last */
+    assert_dec(inv.lines[5].amount, "13.31");
+    invoice_release(&inv);
+    /* the real close finalizes from scratch: numbers 1 of each issuer, nothing left open */
+    assert_int_equal(invoice_close(&ctx, "2026-11", false, at("2026-12-01T06:00:00Z"), &st,
+                                   &e), 0);
+    assert_int_equal(st.rated, 0);
+    assert_int_equal(st.invoices, 2);
+    count_invoices("2026-11", &n, &lines);
+    assert_int_equal(n, 2);
+    assert_int_equal(lines, 12);
+    assert_dec(sum("amount", "invoice_id IS NULL"), "0");
+    assert_dec(sum("amount", "tier = 'reseller'"), "146.00");
+    assert_int_equal(db_prepare(db, "SELECT COUNT(*) FROM invoices WHERE status = 'finalized'"
+                                    " AND number = 'INV-2026-000001'", &q, &e), 0);
+    assert_int_equal(db_step(q, &e), DB_ROW);
+    assert_int_equal(db_column_int64(q, 0), 2);
+    db_finalize(q);
+}
+
 /* Gapless numbering under concurrent closes: three processes, one file database. */
 static void test_concurrent_numbering(void **state)
 {
@@ -486,10 +625,14 @@ static void test_concurrent_numbering(void **state)
             struct err ce;
             int rc;
 
-            if (db_open(url, &fdb, &ce) < 0)
+            if (db_open(url, &fdb, &ce) < 0) {
+                fprintf(stderr, "child %d: open: %s\n", k, ce.msg);
                 _exit(3);
+            }
             c.db = fdb;
             rc = invoice_close(&c, periods[k], false, at("2026-12-01T06:00:00Z"), &st, &ce);
+            if (rc < 0)
+                fprintf(stderr, "child %d: close %s: %s\n", k, periods[k], ce.msg);
             db_close(fdb);
             _exit(rc == 0 ? 0 : 4);
         }
@@ -591,6 +734,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_late_charge_adjustment, open_db, close_db),
         cmocka_unit_test_setup_teardown(test_currency_conversion, open_db, close_db),
         cmocka_unit_test_setup_teardown(test_alert_credit_status, open_db, close_db),
+        cmocka_unit_test_setup_teardown(test_close_order_independent, open_db, close_db),
+        cmocka_unit_test_setup_teardown(test_draft_rebuild, open_db, close_db),
         cmocka_unit_test_setup_teardown(test_concurrent_numbering, open_db, close_db),
         cmocka_unit_test_setup_teardown(test_pdf_roundtrip, open_db, close_db),
     };
