@@ -396,13 +396,20 @@ static void on_body(struct conn_state *st, const char *data, size_t n)
     st->len += n;
 }
 
-/* True when the request declares a raw CSV body (Content-Type text/csv, any parameters). */
-static bool is_csv_upload(struct MHD_Connection *conn)
+/* True when the request declares Content-Type `type` (any parameters after ';'). */
+static bool content_type_is(struct MHD_Connection *conn, const char *type)
 {
     const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                  MHD_HTTP_HEADER_CONTENT_TYPE);
+    size_t n = strlen(type);
 
-    return ct && strncasecmp(ct, "text/csv", 8) == 0 && (ct[8] == '\0' || ct[8] == ';');
+    return ct && strncasecmp(ct, type, n) == 0 && (ct[n] == '\0' || ct[n] == ';');
+}
+
+/* True when the request declares a raw CSV body (Content-Type text/csv, any parameters). */
+static bool is_csv_upload(struct MHD_Connection *conn)
+{
+    return content_type_is(conn, "text/csv");
 }
 
 static enum MHD_Result add_query_field(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -455,6 +462,17 @@ static void on_complete(struct api_server *s, struct MHD_Connection *conn, struc
     req->conn = conn;
     if (!st->authed && api_auth_or_reply(req, &st->caller, resp))
         return;
+    /*
+     * Login CSRF: a public route that takes a body (POST /v1/sessions) has no CSRF token to
+     * check, so it takes only application/json — a content type another site's form cannot
+     * send without a CORS preflight, which this server never grants.
+     */
+    if (api_method_has_body(method) && req->route->role == API_ROLE_PUBLIC &&
+        !content_type_is(conn, "application/json")) {
+        api_error_reply(resp, ERR_MEDIA_TYPE, "Content-Type", "this route takes "
+                        "Content-Type: application/json");
+        return;
+    }
     if (api_method_has_body(method) && req->route->csv_upload && is_csv_upload(conn)) {
         body = csv_upload_body(conn, st->body, st->len);
         if (!body) {

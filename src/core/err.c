@@ -40,6 +40,7 @@ const char *err_code_name(enum err_code code)
     case ERR_UNAUTHORIZED: return "unauthorized";
     case ERR_FORBIDDEN: return "forbidden";
     case ERR_TOO_BIG: return "too_big";
+    case ERR_MEDIA_TYPE: return "unsupported_media_type";
     case ERR_NOMEM: return "out_of_memory";
     case ERR_IO: return "io_error";
     case ERR_DB: return "db_error";
@@ -66,6 +67,7 @@ int err_http_status(enum err_code code)
     case ERR_UNAUTHORIZED: return 401;
     case ERR_FORBIDDEN: return 403;
     case ERR_TOO_BIG: return 413;
+    case ERR_MEDIA_TYPE: return 415;
     case ERR_NOMEM:
     case ERR_IO:
     case ERR_DB:

@@ -26,6 +26,7 @@ enum err_code {
     ERR_UNAUTHORIZED, /* no or bad credentials (401) */
     ERR_FORBIDDEN,    /* authenticated but role may not (403) */
     ERR_TOO_BIG,      /* request or input above a hard cap (413) */
+    ERR_MEDIA_TYPE,   /* a request body in a content type the route does not take (415) */
     ERR_NOMEM,        /* allocation failed (500) */
     ERR_IO,           /* file or network I/O failed (500) */
     ERR_DB,           /* store failure (500) */

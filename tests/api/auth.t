@@ -60,6 +60,15 @@ if ! start_server --secure-cookies --clock 2026-05-01T00:00:00Z; then
 fi
 
 # ---- sign-in ----
+# login CSRF: another site's form can post text/plain or urlencoded bodies, never JSON
+body=$(python3 -c 'import json, sys; print(json.dumps({"email": sys.argv[1],
+    "password": sys.argv[2]}))' root@example.com "$root_pw")
+req POST /v1/sessions -H 'Content-Type: text/plain' -d "$body"
+check "a sign-in posted as text/plain (a cross-site form) is 415, no session" \
+    eval 'code_is 415 unsupported_media_type && [ -z "$(header Set-Cookie)" ] &&
+          [ "$(json "d[\"error\"][\"field\"]")" = Content-Type ]'
+req POST /v1/sessions -d "$body"
+check "and so is one posted form-urlencoded" eval 'code_is 415 unsupported_media_type'
 login root@example.com "$root_pw"
 check "an owner without a TOTP code is refused: 401 mfa_required" eval 'code_is 401 mfa_required'
 login root@example.com "wrong password here"

@@ -129,7 +129,8 @@ k = base64.b32decode(sys.argv[1])
 h = hmac.new(k, struct.pack(">Q", int(time.time()) // 30), "sha1").digest()
 o = h[-1] & 15
 print("%06d" % ((struct.unpack(">I", h[o:o + 4])[0] & 0x7fffffff) % 1000000))' "$secret")
-req POST /v1/sessions -c "$tmp/jar" -d "{\"email\":\"op@example.com\",\"password\":\"$(
+req POST /v1/sessions -c "$tmp/jar" -H 'Content-Type: application/json' \
+    -d "{\"email\":\"op@example.com\",\"password\":\"$(
     sed -n 's/^password: //p' "$tmp/boot")\",\"totp\":\"$code\"}"
 csrf=$(json 'd["csrf_token"]')
 A=(-b "$tmp/jar" -H "X-CSRF-Token: $csrf")

@@ -245,7 +245,8 @@ bootstrap_owner() {
 sign_in_owner() {
     local code
     code=$(totp "$(sed -n 's/.*secret=\([A-Z2-7]*\).*/\1/p' "$tmp/boot")")
-    req POST /v1/sessions -c "$tmp/jar" -d "{\"email\":\"op@example.com\",\"password\":\"$(
+    req POST /v1/sessions -c "$tmp/jar" -H 'Content-Type: application/json' \
+        -d "{\"email\":\"op@example.com\",\"password\":\"$(
         sed -n 's/^password: //p' "$tmp/boot")\",\"totp\":\"$code\"}"
     csrf=$(json 'd["csrf_token"]')
     A=(-b "$tmp/jar" -H "X-CSRF-Token: $csrf")
