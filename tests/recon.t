@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.." || exit 1
 F=tests/fixtures/recon
 DB=$tmp/cspd.db
 
-plan 14
+plan 15
 
 run 0 recon import "$F/differences.csv" --db "$DB" &&
     has "$tmp/out" "invoice G000123456, 8 lines, EUR" &&
