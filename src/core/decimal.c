@@ -4,7 +4,7 @@
  *
  * Owns every computation on `struct dec` in cspd: parsing Microsoft's decimal strings, printing,
  * the four operations, a*b/c with one rounding, and rounding to places or to a currency's
- * minor unit. No float or double appears here or anywhere money is handled.
+ * minor unit. No binary floating point appears here or anywhere money is handled.
  *
  * Workload: the billing engine and the day-by-day reference model call add/sub/cmp and rounding
  * millions of times per simulated year, and mul/muldiv once or twice per charge line. So:
