@@ -20,9 +20,9 @@
     " p.ttm_revenue_recorded, p.alert_response_minutes, p.reseller_months, p.business_email," \
     " p.created_at, p.updated_at,"                                                            \
     " (SELECT count(*) FROM users u WHERE u.partner_id = p.id"                                \
-    "  AND u.role IN ('owner', 'admin')),"                                                    \
+    "  AND u.role IN ('owner', 'admin') AND u.disabled_at IS NULL),"                          \
     " (SELECT count(*) FROM users u WHERE u.partner_id = p.id"                                \
-    "  AND u.role IN ('owner', 'admin') AND u.mfa_enabled = 1)"
+    "  AND u.role IN ('owner', 'admin') AND u.disabled_at IS NULL AND u.mfa_enabled = 1)"
 
 static const char *support_plan_to_db(enum support_plan sp)
 {

@@ -171,9 +171,9 @@ static void test_voided_lines_leave_the_report(void **state)
     margin_report_release(&r);
 }
 
-/* The revenue requirement's state and the TTM source of prt_R's compliance report on `when`. */
-static void compliance(const char *when, enum auth_state *state, const char **source,
-                       char detail[160])
+/* Requirement `req`'s state in prt_R's compliance report on `when` (and the TTM source). */
+static void compliance_of(const char *req, const char *when, enum auth_state *state,
+                          const char **source, char detail[160])
 {
     struct party_compliance c;
     struct err e;
@@ -182,12 +182,44 @@ static void compliance(const char *when, enum auth_state *state, const char **so
         fail_msg("compliance: %s", e.msg);
     *source = c.ttm_source;
     for (size_t i = 0; i < c.report.n; i++)
-        if (strcmp(c.report.results[i].req->id, "ttm_revenue") == 0) {
+        if (strcmp(c.report.results[i].req->id, req) == 0) {
             *state = c.report.results[i].state;
             snprintf(detail, 160, "%s", c.report.results[i].detail);
             return;
         }
-    fail_msg("no ttm_revenue requirement for a reseller");
+    fail_msg("no %s requirement for a reseller", req);
+}
+
+static void compliance(const char *when, enum auth_state *state, const char **source,
+                       char detail[160])
+{
+    compliance_of("ttm_revenue", when, state, source, detail);
+}
+
+/*
+ * program.md §6 "MFA for all admin users of the CSP tenant": prt_R's admin users are its
+ * owners and admins that may sign in. One owner with MFA -> met; an admin without -> not met;
+ * that admin disabled (users.disabled_at) -> met again: a disabled account is no admin user.
+ */
+static void test_admin_mfa_ignores_disabled_users(void **state)
+{
+    enum auth_state st = AUTH_UNKNOWN;
+    const char *source;
+    char detail[160];
+
+    (void)state;
+    chain_setup();
+    sql("INSERT INTO users (id, partner_id, email, role, mfa_enabled, created_at)"
+        " VALUES ('usr_o', 'prt_R', 'o@r.example', 'owner', 1, 0)");
+    compliance_of("admin_mfa", "2026-11-30T12:00:00Z", &st, &source, detail);
+    assert_int_equal(st, AUTH_MET);
+    sql("INSERT INTO users (id, partner_id, email, role, mfa_enabled, created_at)"
+        " VALUES ('usr_a', 'prt_R', 'a@r.example', 'admin', 0, 0)");
+    compliance_of("admin_mfa", "2026-11-30T12:00:00Z", &st, &source, detail);
+    assert_int_equal(st, AUTH_NOT_MET);
+    sql("UPDATE users SET disabled_at = 100 WHERE id = 'usr_a'");
+    compliance_of("admin_mfa", "2026-11-30T12:00:00Z", &st, &source, detail);
+    assert_int_equal(st, AUTH_MET);
 }
 
 /*
@@ -563,6 +595,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_voided_lines_leave_the_report, open_db, close_db),
         cmocka_unit_test_setup_teardown(test_ttm, open_db, close_db),
         cmocka_unit_test_setup_teardown(test_ttm_feeds_compliance, open_db, close_db),
+        cmocka_unit_test_setup_teardown(test_admin_mfa_ignores_disabled_users, open_db,
+                                        close_db),
         cmocka_unit_test_setup_teardown(test_gl_balanced, open_db, close_db),
         cmocka_unit_test_setup_teardown(test_exports, open_db, close_db),
         cmocka_unit_test_setup_teardown(test_rule_service, open_db, close_db),
