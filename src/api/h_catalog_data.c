@@ -143,7 +143,16 @@ static void links_put(struct api_req *req, struct api_resp *resp, enum catdata_l
                                         "note", note && *note ? note : NULL));
 }
 
-static void links_delete(struct api_req *req, struct api_resp *resp, enum catdata_link k)
+/* Removes the data of one key (a catalog_*_delete); ctx is the deleter's own argument. */
+typedef int (*key_deleter)(struct db *db, const void *ctx, const char *key,
+                           const struct scope *sc, instant_t now, struct err *err);
+
+/*
+ * DELETE /v1/catalog/<kind>/{id}: the key checked (a product id when `product`, else a SKU),
+ * deleted, and {"<key_name>": key, "deleted": true}; the deleter's error otherwise.
+ */
+static void delete_key(struct api_req *req, struct api_resp *resp, bool product,
+                       const char *key_name, key_deleter del, const void *ctx)
 {
     char key[SKU_MAX];
     struct scope sc;
@@ -153,15 +162,25 @@ static void links_delete(struct api_req *req, struct api_resp *resp, enum catdat
 
     err_clear(&err);
     db = api_db_acquire(req->ctx);
-    rc = key_or_reply(req, resp, db, false, key);
+    rc = key_or_reply(req, resp, db, product, key);
     if (rc == 0)
-        rc = catalog_links_delete(db, k, key, h_catalog_scope(req, &sc), api_now(req->ctx),
-                                  &err) ? -2 : 0;
+        rc = del(db, ctx, key, h_catalog_scope(req, &sc), api_now(req->ctx), &err) ? -2 : 0;
     api_db_release(req->ctx);
     if (rc == -2)
         h_catalog_err_reply(resp, &err);
     else if (rc == 0)
-        api_json_reply(resp, 200, json_pack("{s:s, s:b}", "sku", key, "deleted", 1));
+        api_json_reply(resp, 200, json_pack("{s:s, s:b}", key_name, key, "deleted", 1));
+}
+
+static int delete_links(struct db *db, const void *k, const char *key, const struct scope *sc,
+                        instant_t now, struct err *err)
+{
+    return catalog_links_delete(db, *(const enum catdata_link *)k, key, sc, now, err);
+}
+
+static void links_delete(struct api_req *req, struct api_resp *resp, enum catdata_link k)
+{
+    delete_key(req, resp, false, "sku", delete_links, &k);
 }
 
 void api_h_catalog_paths_list(struct api_req *req, struct api_resp *resp)
@@ -306,25 +325,16 @@ void api_h_catalog_est_put(struct api_req *req, struct api_resp *resp)
     api_json_reply(resp, 200, est_json(&r));
 }
 
+static int delete_est(struct db *db, const void *ctx, const char *key, const struct scope *sc,
+                      instant_t now, struct err *err)
+{
+    (void)ctx;
+    return catalog_est_delete(db, key, sc, now, err);
+}
+
 void api_h_catalog_est_delete(struct api_req *req, struct api_resp *resp)
 {
-    char key[SKU_MAX];
-    struct scope sc;
-    struct db *db;
-    struct err err;
-    int rc;
-
-    err_clear(&err);
-    db = api_db_acquire(req->ctx);
-    rc = key_or_reply(req, resp, db, true, key);
-    if (rc == 0)
-        rc = catalog_est_delete(db, key, h_catalog_scope(req, &sc), api_now(req->ctx), &err)
-                 ? -2 : 0;
-    api_db_release(req->ctx);
-    if (rc == -2)
-        h_catalog_err_reply(resp, &err);
-    else if (rc == 0)
-        api_json_reply(resp, 200, json_pack("{s:s, s:b}", "product_id", key, "deleted", 1));
+    delete_key(req, resp, true, "product_id", delete_est, NULL);
 }
 
 /* ---- seat limits ---- */
@@ -412,23 +422,14 @@ void api_h_catalog_seats_put(struct api_req *req, struct api_resp *resp)
     api_json_reply(resp, 200, seats_json(&r));
 }
 
+static int delete_seats(struct db *db, const void *ctx, const char *key,
+                        const struct scope *sc, instant_t now, struct err *err)
+{
+    (void)ctx;
+    return catalog_seats_delete(db, key, sc, now, err);
+}
+
 void api_h_catalog_seats_delete(struct api_req *req, struct api_resp *resp)
 {
-    char key[SKU_MAX];
-    struct scope sc;
-    struct db *db;
-    struct err err;
-    int rc;
-
-    err_clear(&err);
-    db = api_db_acquire(req->ctx);
-    rc = key_or_reply(req, resp, db, false, key);
-    if (rc == 0)
-        rc = catalog_seats_delete(db, key, h_catalog_scope(req, &sc), api_now(req->ctx), &err)
-                 ? -2 : 0;
-    api_db_release(req->ctx);
-    if (rc == -2)
-        h_catalog_err_reply(resp, &err);
-    else if (rc == 0)
-        api_json_reply(resp, 200, json_pack("{s:s, s:b}", "sku", key, "deleted", 1));
+    delete_key(req, resp, false, "sku", delete_seats, NULL);
 }

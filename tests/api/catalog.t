@@ -235,4 +235,14 @@ check "cspd catalog check: Copilot with a Business Standard subscription is allo
 check "cspd pricelist diff --format xlsx --out writes a workbook" \
     eval '[ "$(head -c 2 "$tmp/d.xlsx")" = PK ]'
 
+req DELETE /v1/catalog/est-rules/CFQ7TTC0MM8R "${A[@]}"
+check "DELETE est-rules names the product family it removed" \
+    eval '[ "$status" = 200 ] && [ "$(json "d[\"product_id\"], d[\"deleted\"]")" = \
+          "[\"CFQ7TTC0MM8R\", true]" ]'
+req DELETE /v1/catalog/est-rules/CFQ7TTC0MM8R "${A[@]}"
+check "a second DELETE of the EST rule is 404" eval '[ "$status" = 404 ]'
+req DELETE /v1/catalog/seat-limits/CFQ7TTC0LH18:0001 "${A[@]}"
+check "DELETE seat-limits names the SKU it removed" \
+    eval '[ "$status" = 200 ] && [ "$(json "d[\"sku\"]")" = CFQ7TTC0LH18:0001 ]'
+
 tap_done
