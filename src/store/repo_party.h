@@ -146,6 +146,14 @@ int repo_relationship_find_current(struct db *db, const struct scope *s,
                                    struct party_relationship *out, bool *found,
                                    struct err *err);
 /*
+ * Whether the pair has a relationship (ended or not) that started at instant `at`: the key
+ * of the history is (distributor, reseller, started_at), so a pair ended and re-established
+ * within one second cannot be stored twice. Installation-wide (svc/ checks scope first).
+ */
+int repo_relationship_started_at(struct db *db, const char *distributor_id,
+                                 const char *reseller_id, instant_t at, bool *found,
+                                 struct err *err);
+/*
  * The reseller's relationships as the domain sees them (program_check_relationship): at most
  * `max` into `out`, *n how many; a relationship is active while not ended, since the UTC day
  * it started. ERR_TOO_BIG when the reseller has more than `max`.

@@ -184,6 +184,32 @@ out:
     return rc;
 }
 
+int repo_relationship_started_at(struct db *db, const char *distributor_id,
+                                 const char *reseller_id, instant_t at, bool *found,
+                                 struct err *err)
+{
+    static const char sql[] =
+        "SELECT 1 FROM relationships WHERE distributor_id = ? AND reseller_id = ?"
+        " AND started_at = ?";
+    struct db_stmt *st = NULL;
+    int step;
+
+    *found = false;
+    if (db_prepare(db, sql, &st, err) < 0)
+        return -1;
+    if (db_bind_text(st, 1, distributor_id, err) < 0 ||
+        db_bind_text(st, 2, reseller_id, err) < 0 || db_bind_int64(st, 3, at, err) < 0) {
+        db_finalize(st);
+        return -1;
+    }
+    step = db_step(st, err);
+    db_finalize(st);
+    if (step < 0)
+        return -1;
+    *found = step == DB_ROW;
+    return 0;
+}
+
 int repo_relationships_of_reseller(struct db *db, const struct scope *s,
                                    const char *reseller_id, struct reseller_relationship *out,
                                    size_t max, size_t *n, struct err *err)

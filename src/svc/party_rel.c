@@ -61,6 +61,15 @@ int svc_relationship_establish(struct db *db, const struct scope *s, instant_t n
                  dist.p.name, res.p.name, existing.id);
         return party_fail(db);
     }
+    if (repo_relationship_started_at(db, dist_id, res_id, now, &found, err) < 0)
+        return party_fail(db);
+    if (found) {
+        err_set_(err, __func__, __LINE__, ERR_CONFLICT, "relationship_restarted_too_soon",
+                 "reseller_id", "distributor %s and reseller %s had a relationship that "
+                 "started at this same second; re-establish it a second later",
+                 dist.p.name, res.p.name);
+        return party_fail(db);
+    }
     memset(&rel, 0, sizeof(rel));
     if (id_new("rel", rel.id, err) < 0)
         return party_fail(db);

@@ -410,6 +410,20 @@ static void test_relationship_establish_and_end(void **state)
     assert_string_not_equal(again.id, rel.id);
     assert_int_equal(scalar(f->db, "SELECT count(*) FROM audit_log WHERE object_type ="
                                    " 'relationship'"), 3);
+    /* ended and re-established within the same second: the history's key (distributor,
+       reseller, started_at) would repeat, so it is a 409 that names the wait, not a 500 */
+    assert_int_equal(svc_relationship_end(f->db, &dist, NOW + 30, again.id, &ended, &err), 0);
+    {
+        json_t *in = json_pack("{s:s, s:s}", "distributor_id", f->d, "reseller_id", f->r);
+
+        assert_int_equal(svc_relationship_establish(f->db, &dist, NOW + 30, in, &rel, &err),
+                         -1);
+        expect_err(&err, ERR_CONFLICT, "relationship_restarted_too_soon", "reseller_id");
+        assert_int_equal(svc_relationship_establish(f->db, &dist, NOW + 31, in, &rel, &err),
+                         0);
+        json_decref(in);
+    }
+    assert_int_equal(scalar(f->db, "SELECT count(*) FROM relationships"), 3);
 }
 
 /* ---- customers ------------------------------------------------------------------------- */
