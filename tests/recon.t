@@ -122,7 +122,7 @@ run 0 invoice close 2026-11 --at 2026-12-01T06:00:00Z --db "$UDB" &&
     has "$tmp/out" "1 lines rated, 1 invoices finalized" &&
     has "$tmp/out" "(1 Azure usage lines rated)" &&
     run 0 invoice show INV-2026-000001 --format csv --db "$UDB" &&
-    has "$tmp/out" "Azure usage: D2 v3 (Virtual Machines), DZH318Z0BQ3Q:0001, 2026-11-13" &&
+    has "$tmp/out" "Azure usage 2026-11-13: D2 v3 (Virtual Machines), DZH318Z0BQ3Q:0001" &&
     has "$tmp/out" ",23.200004," && has "$tmp/out" ",0.83,"
 ok $? "invoice close rates the usage line onto the customer's invoice"
 

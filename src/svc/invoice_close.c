@@ -681,11 +681,12 @@ static void describe(const struct rated_row *r, struct invoice_line *l)
     date_format(r->start, s);
     date_format(r->end, e);
     if (r->usage_charge_id[0]) {
-        /* "Azure usage: Virtual Machines D2 v3 (Virtual Machines), DZH318Z0BQ3Q:0001, 2026-11-03" */
-        snprintf(l->description, sizeof(l->description), "%s%s%sAzure usage: %.70s%s%s, %s",
+        /* "Azure usage 2026-11-03: D2 v3 (Virtual Machines), DZH318Z0BQ3Q:0001": the date and
+         * meter first (the PDF shows the first 60 characters) */
+        snprintf(l->description, sizeof(l->description), "%s%s%sAzure usage %s: %.70s%s%s",
                  l->adjustment ? "Adjustment " : "", l->adjustment ? r->period : "",
-                 l->adjustment ? ": " : "", r->usage_label, r->usage_label[0] ? ", " : "",
-                 r->sku, s);
+                 l->adjustment ? ": " : "", s, r->usage_label, r->usage_label[0] ? ", " : "",
+                 r->sku);
         return;
     }
     snprintf(l->description, sizeof(l->description), "%s%s%s %s, %s to %s",

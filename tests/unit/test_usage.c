@@ -29,9 +29,10 @@
  * -> customer cus_R (GBP); EUR->GBP 0.85 from 2026-11-01. prt_D markup 10%, prt_R markup 20%.
  *   One line: 0.10 USD x 100, cost 8.50 EUR.
  *   prt_D -> prt_R: 8.50 x 1.1 = 9.35 EUR; x 0.85 = 7.9475 GBP -> 7.94; cost 8.50 x 0.85 =
- *     7.225 -> 7.23 GBP (half-up, as licence costs); margin 0.71
+ *     7.225 -> 7.22 GBP (truncated like the price; a licence cost would be half-up 7.23);
+ *     margin 0.72
  *   prt_R -> cus_R: cost 7.94; 7.94 x 1.2 = 9.528 -> 9.52; margin 1.58
- *   Chain: 9.52 - 7.23 = 2.29 = 0.71 + 1.58.
+ *   Chain: 9.52 - 7.22 = 2.30 = 0.72 + 1.58.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -252,7 +253,7 @@ static void test_kinds_and_invoice(void **state)
     assert_dec(inv.lines[1].amount, "0.83");
     assert_dec(inv.lines[1].quantity, "10");
     assert_string_equal(inv.lines[1].description,
-                        "Azure usage: D2 v3 Hours (Virtual Machines), AZP:0001, 2026-11-05");
+                        "Azure usage 2026-11-05: D2 v3 Hours (Virtual Machines), AZP:0001");
     assert_dec(inv.subtotal, "22.83");
     invoice_release(&inv);
 
@@ -267,7 +268,7 @@ static void test_kinds_and_invoice(void **state)
 
         assert_int_equal(export_invoice_csv(&inv, &out, &len, &e), 0);
         assert_non_null(strstr(out, ",23.200004,"));
-        assert_non_null(strstr(out, "Azure usage: D2 v3 Hours"));
+        assert_non_null(strstr(out, "Azure usage 2026-11-03: D2 v3 Hours"));
         free(out);
         assert_int_equal(export_invoice_pdf(&inv, &out, &len, &e), 0);
         assert_true(len > 1000);
@@ -434,8 +435,8 @@ static void test_late_usage(void **state)
     assert_int_equal(st.adjustments, 1);
     assert_string_equal(text1("SELECT l.description FROM invoice_lines l JOIN invoices i ON"
                               " i.id = l.invoice_id WHERE i.period = '2026-12'"),
-                        "Adjustment 2026-11: Azure usage: D2 v3 Hours (Virtual Machines),"
-                        " AZP:0001, 2026-11-20");
+                        "Adjustment 2026-11: Azure usage 2026-11-20: D2 v3 Hours (Virtual"
+                        " Machines), AZP:0001");
     assert_string_equal(text1("SELECT l.amount FROM invoice_lines l JOIN invoices i ON"
                               " i.id = l.invoice_id WHERE i.period = '2026-12'"), "0.83");
 }
@@ -462,7 +463,7 @@ static void test_chain_fx(void **state)
         fail_msg("close: %s", e.msg);
     assert_int_equal(st.usage_rated, 2);
     assert_string_equal(text1("SELECT amount FROM rated_lines WHERE tier = 'reseller'"), "7.94");
-    assert_string_equal(text1("SELECT cost FROM rated_lines WHERE tier = 'reseller'"), "7.23");
+    assert_string_equal(text1("SELECT cost FROM rated_lines WHERE tier = 'reseller'"), "7.22");
     assert_string_equal(text1("SELECT fx_rate FROM rated_lines WHERE tier = 'reseller'"),
                         "0.85");
     assert_string_equal(text1("SELECT fx_date FROM rated_lines WHERE tier = 'reseller'"),
@@ -482,11 +483,11 @@ static void test_chain_fx(void **state)
                                           " 'reseller'"), &ms_cost, &e), 0);
     assert_int_equal(dec_parse_cstr(text1("SELECT amount FROM rated_lines WHERE tier ="
                                           " 'customer'"), &cust, &e), 0);
-    assert_dec(d_margin, "0.71");
+    assert_dec(d_margin, "0.72");
     assert_dec(r_margin, "1.58");
     assert_int_equal(dec_sub(cust, ms_cost, &chain, &e), 0);
     assert_int_equal(dec_add(d_margin, r_margin, &parts, &e), 0);
-    assert_dec(chain, "2.29");
+    assert_dec(chain, "2.30");
     assert_int_equal(dec_cmp(chain, parts), 0);
     /* the reseller's invoice from the distributor and the customer's from the reseller */
     assert_int_equal(count("SELECT COUNT(*) FROM invoices WHERE reseller_id = 'prt_R' AND"
@@ -525,6 +526,18 @@ static void test_rate_usage_line(void **state)
     assert_int_equal(rate_usage_line(&in, &a, &e), 0);
     assert_dec(a.amount, "-0.99");
     assert_dec(a.margin, "0");
+    /* at cost in another currency: 0.09 EUR x 0.85 = 0.0765 GBP -> price 0.07 and cost 0.07
+     * (both truncated): margin 0, not below cost (a half-up cost, 0.08, would show -0.01) */
+    assert_int_equal(dec_parse_cstr("1", &in.quantity, &e), 0);
+    assert_int_equal(dec_parse_cstr("0.09", &in.cost, &e), 0);
+    assert_int_equal(dec_parse_cstr("0.85", &in.fx, &e), 0);
+    in.cost_fx = in.fx;
+    snprintf(in.buyer_ccy, sizeof(in.buyer_ccy), "GBP");
+    assert_int_equal(rate_usage_line(&in, &a, &e), 0);
+    assert_dec(a.amount, "0.07");
+    assert_dec(a.cost, "0.07");
+    assert_dec(a.margin, "0");
+    assert_false(a.below_cost);
     /* JPY has no minor unit: markup 7.35% on 1150 JPY */
     in.rule = &r;
     assert_int_equal(dec_parse_cstr("7.35", &r.value, &e), 0);

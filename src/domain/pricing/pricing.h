@@ -182,9 +182,6 @@ struct rated_amounts {
 
 /* The buyer's line (rules above). ERR_OVERFLOW / ERR_INVALID (unknown currency). */
 int rate_line(const struct rate_input *in, struct rated_amounts *out, struct err *err);
-/* A cost in the buyer's currency: as is when the currencies agree, else x fx half-up. */
-int rate_cost_in(struct dec cost, const char *cost_ccy, struct dec cost_fx,
-                 const char *buyer_ccy, struct dec *out, struct err *err);
 
 /*
  * Azure usage (usage.c; docs/billing.md "Azure usage"). A line of Microsoft's billed daily
@@ -198,8 +195,10 @@ int rate_cost_in(struct dec cost, const char *cost_ccy, struct dec cost_fx,
  * (the cost: Microsoft's for the first tier, the distributor's line amount for the second).
  * Converted to the buyer's currency with `fx` when it differs, then truncated to the buyer
  * currency's minor unit ONCE per line (nce-rules Part B 7.3). The shown unit price is that
- * unrounded price over the quantity, 6 places half-up (display only). The cost is converted as
- * rate_cost_in; margin = amount - cost.
+ * unrounded price over the quantity, 6 places half-up (display only). A cost in another
+ * currency is converted the same way (x cost_fx, truncated), so a line priced at cost has
+ * margin 0 and truncation alone never makes a markup sell below cost (a licence cost is
+ * converted half-up: rate_line). margin = amount - cost.
  */
 struct usage_rate_input {
     const struct margin_rule *rule; /* NULL: at cost */

@@ -92,23 +92,17 @@ int rate_cycle_days(enum charge_type t, struct dec ms_unit, struct dec ms_eup, c
 }
 
 /* Cost in the buyer's currency: as is, or converted half-up to the minor unit. */
-int rate_cost_in(struct dec cost, const char *cost_ccy, struct dec cost_fx,
-                 const char *buyer_ccy, struct dec *out, struct err *err)
+static int convert_cost(const struct rate_input *in, struct dec *out, struct err *err)
 {
     struct dec v;
 
-    if (strcmp(cost_ccy, buyer_ccy) == 0) {
-        *out = cost;
+    if (strcmp(in->cost_ccy, in->buyer_ccy) == 0) {
+        *out = in->cost;
         return 0;
     }
-    if (dec_mul(cost, cost_fx, DEC_ROUND_HALF_UP, &v, err) < 0)
+    if (dec_mul(in->cost, in->cost_fx, DEC_ROUND_HALF_UP, &v, err) < 0)
         return -1;
-    return dec_round_currency(v, buyer_ccy, DEC_ROUND_HALF_UP, out, err);
-}
-
-static int convert_cost(const struct rate_input *in, struct dec *out, struct err *err)
-{
-    return rate_cost_in(in->cost, in->cost_ccy, in->cost_fx, in->buyer_ccy, out, err);
+    return dec_round_currency(v, in->buyer_ccy, DEC_ROUND_HALF_UP, out, err);
 }
 
 /* nce-rules Part A 4 (per charge type), Part A 12 (conversion) */

@@ -81,8 +81,14 @@ int rate_usage_line(const struct usage_rate_input *in, struct usage_rated *out,
     else if (dec_div(price, in->quantity, DEC_ROUND_HALF_UP, &v, err) < 0 ||
              dec_round(v, USAGE_UNIT_PLACES, DEC_ROUND_HALF_UP, &out->unit_price, err) < 0)
         return -1;
-    if (rate_cost_in(in->cost, in->cost_ccy, in->cost_fx, in->buyer_ccy, &out->cost, err) < 0 ||
-        dec_sub(out->amount, out->cost, &out->margin, err) < 0)
+    /* the cost converted like the price: truncation is monotonic, so price >= cost before
+     * rounding stays amount >= cost after it */
+    if (strcmp(in->cost_ccy, in->buyer_ccy) == 0)
+        out->cost = in->cost;
+    else if (dec_mul(in->cost, in->cost_fx, DEC_ROUND_HALF_UP, &v, err) < 0 ||
+             dec_round_currency(v, in->buyer_ccy, DEC_ROUND_DOWN, &out->cost, err) < 0)
+        return -1;
+    if (dec_sub(out->amount, out->cost, &out->margin, err) < 0)
         return -1;
     /* a credit (negative line) sells below cost when it gives back more than it cost */
     out->below_cost = dec_is_neg(in->quantity) || dec_is_neg(in->cost)
