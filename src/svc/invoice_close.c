@@ -25,6 +25,12 @@
  *   - a refund looks for the line it refunds among the subscription's lines already in the
  *     party's buffer (they are adjacent: ordered by subscription), then in the store (earlier
  *     closes), and takes the later of the two as the store's query would.
+ * Azure usage (rate_usage; docs/billing.md "Azure usage") is rated per issuer and tier in one
+ * pass of its own before the licence charges (repo_usage_each_pending), each line stored off
+ * any invoice; the read of open lines then brings it to its party's invoice like a line left
+ * open before (one UPDATE per usage line). The licence path is unchanged: measured on a
+ * 50,000-subscription book, the same 50,644 lines in the same CPU time (2.1 s), and 96,000
+ * usage lines (60,000 usage charges, two tiers where there is a reseller) add ~3.5 CPU-s.
  * Memory is the largest billed party's month: a reseller billed by its distributor carries
  * all its customers' lines (~700 bytes each); with the close's page cache
  * (repo_invoice_bulk), ~300 MB at 1/10 scale.
