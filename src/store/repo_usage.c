@@ -116,7 +116,14 @@ static int exec_import(struct db *db, const char *sql, const char *import_id, in
 int repo_usage_supersede(struct db *db, const char *import_id, int64_t *replaced,
                          int64_t *held, struct err *err)
 {
-    /* invoices of this import whose usage an earlier import gave and the close rated */
+    /* invoices of this import whose usage an earlier import gave and the close rated: the
+     * recon lines say why they are not rated, then the usage charges go */
+    static const char mark[] =
+        "UPDATE recon_lines SET cause = 'already_rated', detail = 'an earlier import of invoice '"
+        " || invoice_number || ' is already rated; this line is not rated again' WHERE"
+        " import_id = ?1 AND seq IN (SELECT seq FROM usage_charges WHERE import_id = ?1 AND"
+        " invoice_number IN (SELECT e.invoice_number FROM usage_charges e JOIN rated_lines r"
+        " ON r.usage_charge_id = e.id WHERE e.import_id <> ?1))";
     static const char hold[] =
         "DELETE FROM usage_charges WHERE import_id = ?1 AND invoice_number IN (SELECT"
         " e.invoice_number FROM usage_charges e JOIN rated_lines r ON r.usage_charge_id = e.id"
@@ -126,7 +133,8 @@ int repo_usage_supersede(struct db *db, const char *import_id, int64_t *replaced
         " invoice_number FROM usage_charges WHERE import_id = ?1)";
 
     *replaced = *held = 0;
-    if (exec_import(db, hold, import_id, held, err) < 0)
+    if (exec_import(db, mark, import_id, NULL, err) < 0 ||
+        exec_import(db, hold, import_id, held, err) < 0)
         return -1;
     return exec_import(db, replace, import_id, replaced, err);
 }

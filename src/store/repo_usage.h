@@ -61,7 +61,8 @@ int repo_usage_insert(struct usage_stmts *s, const struct usage_charge_in *u, st
  *   - none of the earlier ones rated yet: the earlier ones are deleted (*replaced counts them)
  *     and the new import's lines stand;
  *   - some already rated: the new import's lines of that invoice are deleted (*held counts
- *     them), so nothing is rated twice; the difference is the reconciliation's to resolve.
+ *     them; their recon lines get cause "already_rated"), so nothing is rated twice; the
+ *     difference is the reconciliation's to resolve.
  */
 int repo_usage_supersede(struct db *db, const char *import_id, int64_t *replaced,
                          int64_t *held, struct err *err);

@@ -689,7 +689,7 @@ static void describe(const struct rated_row *r, struct invoice_line *l)
     if (r->usage_charge_id[0]) {
         /* "Azure usage 2026-11-03: D2 v3 (Virtual Machines), DZH318Z0BQ3Q:0001": the date and
          * meter first (the PDF shows the first 60 characters) */
-        snprintf(l->description, sizeof(l->description), "%s%s%sAzure usage %s: %.70s%s%s",
+        snprintf(l->description, sizeof(l->description), "%s%s%sAzure usage %s: %.60s%s%.47s",
                  l->adjustment ? "Adjustment " : "", l->adjustment ? r->period : "",
                  l->adjustment ? ": " : "", s, r->usage_label, r->usage_label[0] ? ", " : "",
                  r->sku);

@@ -407,6 +407,7 @@ static void test_supersede(void **state)
     line(f, sizeof(f), "cus_C", "G0003", "0001", "2026-11-05", "0.10", "30", "2.29");
     res = import_text(f);
     assert_int_equal(res.usage_held, 1);
+    assert_int_equal(count("SELECT COUNT(*) FROM recon_lines WHERE cause = 'already_rated'"), 1);
     assert_int_equal(count("SELECT COUNT(*) FROM usage_charges"), 1);
     assert_int_equal(invoice_close(&ctx, "2026-12", false, at("2027-01-01T06:00:00Z"), &st,
                                    &e), 0);
