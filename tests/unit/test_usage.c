@@ -49,6 +49,7 @@
 #include "store/db.h"
 #include "store/repo_invoice.h"
 #include "store/repo_margin.h"
+#include "store/repo_recon.h"
 #include "store/repo_usage.h"
 #include "svc/invoice_svc.h"
 #include "svc/recon_svc.h"
@@ -416,6 +417,35 @@ static void test_supersede(void **state)
                            " NULL"), 1);
 }
 
+/*
+ * An Azure plan mapped to a cspd subscription (cspd recon map): the parties come from that
+ * subscription (the file's CustomerId is not needed), and a subscription-level rule on it
+ * applies: markup 30% on 0.76 = 0.988 -> 0.98 (the partner-wide 10% would give 0.83).
+ */
+static void test_mapped_plan(void **state)
+{
+    struct recon_import_result res;
+    struct close_stats st;
+    struct err e;
+    char f[2048];
+
+    (void)state;
+    direct_setup();
+    subscription("sub_AZ", "prt_P", "cus_C", "DZH318Z0BPS6:0001");
+    rule("prt_P", MARGIN_LEVEL_SUBSCRIPTION, "sub_AZ", "", MARGIN_MARKUP, "30", "2026-01-01");
+    assert_int_equal(repo_recon_map_set(db, "plan-ten-Z", "sub_AZ", 0, &e), 0);
+    snprintf(f, sizeof(f), "%s", HEADER);
+    line(f, sizeof(f), "ten-Z", "G0006", "0001", "2026-11-07", "0.10", "10", "0.76");
+    res = import_text(f);
+    assert_int_equal(res.usage_charges, 1);
+    assert_string_equal(text1("SELECT customer_id || ' ' || partner_id || ' ' ||"
+                              " subscription_id FROM usage_charges"), "cus_C prt_P sub_AZ");
+    assert_int_equal(invoice_close(&ctx, "2026-11", false, at("2026-12-01T06:00:00Z"), &st,
+                                   &e), 0);
+    assert_string_equal(usage_col("amount", "cus_C"), "0.98");
+    assert_string_equal(usage_col("subscription_id", "cus_C"), "sub_AZ");
+}
+
 /* Usage of November imported after November's close lands on December's invoice. */
 static void test_late_usage(void **state)
 {
@@ -559,6 +589,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unbilled_and_unknown, open_db, close_db),
         cmocka_unit_test_setup_teardown(test_supersede, open_db, close_db),
         cmocka_unit_test_setup_teardown(test_late_usage, open_db, close_db),
+        cmocka_unit_test_setup_teardown(test_mapped_plan, open_db, close_db),
         cmocka_unit_test_setup_teardown(test_chain_fx, open_db, close_db),
         cmocka_unit_test(test_rate_usage_line),
     };
