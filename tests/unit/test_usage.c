@@ -328,9 +328,20 @@ static void test_idempotent(void **state)
     assert_true(res.duplicate);
     assert_int_equal(res.usage_charges, 0);
     assert_int_equal(count("SELECT COUNT(*) FROM usage_charges"), 4);
-    assert_int_equal(invoice_close(&ctx, "2026-11", false, at("2026-12-01T06:00:00Z"), &st,
+    /* a draft close rates them onto drafts; the real close rebuilds the invoices from the
+     * same rated lines (nothing rated twice) */
+    assert_int_equal(invoice_close(&ctx, "2026-11", true, at("2026-11-30T06:00:00Z"), &st,
                                    &e), 0);
     assert_int_equal(st.usage_rated, 4);
+    assert_int_equal(count("SELECT COUNT(*) FROM invoices WHERE status = 'draft'"), 3);
+    assert_int_equal(invoice_close(&ctx, "2026-11", false, at("2026-12-01T06:00:00Z"), &st,
+                                   &e), 0);
+    assert_int_equal(st.usage_rated, 0);
+    assert_int_equal(st.invoices, 3);
+    assert_int_equal(count("SELECT COUNT(*) FROM invoices"), 3);
+    assert_int_equal(count("SELECT COUNT(*) FROM rated_lines r JOIN invoices i ON i.id ="
+                           " r.invoice_id WHERE r.usage_charge_id IS NOT NULL AND i.status ="
+                           " 'finalized'"), 4);
     /* closing again changes nothing */
     assert_int_equal(invoice_close(&ctx, "2026-11", false, at("2026-12-01T07:00:00Z"), &st,
                                    &e), 0);
