@@ -457,6 +457,45 @@ static void test_mapped_plan(void **state)
     assert_string_equal(usage_col("subscription_id", "cus_C"), "sub_AZ");
 }
 
+/*
+ * Discount and fixed as partner-wide defaults (file: UnitPrice 0.10 USD, PCToBC 0.9):
+ *   prt_Q discount 5%: retail 0.10 x 23.200004 x 0.9 = 2.08800036; x 0.95 = 1.983600342 ->
+ *     1.98; cost 1.77, margin 0.21
+ *   prt_F fixed 0.04 EUR: 0.04 x 23.200004 = 0.92800016 -> 0.92; cost 0.76, margin 0.16
+ *   prt_F fixed again on 10 units: 0.40 against a cost of 0.76 -> below cost (margin -0.36):
+ *     an alert.below_cost outbox row naming the usage charge
+ */
+static void test_partner_defaults(void **state)
+{
+    struct close_stats st;
+    struct err e;
+    char f[2048];
+
+    (void)state;
+    partner("prt_Q", "direct", "EUR");
+    partner("prt_F", "direct", "EUR");
+    customer("cus_Q", "prt_Q", NULL, NULL, "EUR");
+    customer("cus_F", "prt_F", NULL, NULL, "EUR");
+    rule("prt_Q", MARGIN_LEVEL_PARTNER, "", "", MARGIN_DISCOUNT, "5", "2026-01-01");
+    rule("prt_F", MARGIN_LEVEL_PARTNER, "", "", MARGIN_FIXED, "0.04", "2026-01-01");
+    snprintf(f, sizeof(f), "%s", HEADER);
+    line(f, sizeof(f), "cus_Q", "G0007", "0001", "2026-11-03", "0.10", "23.200004", "1.77");
+    line(f, sizeof(f), "cus_F", "G0007", "0001", "2026-11-03", "0.10", "23.200004", "0.76");
+    line(f, sizeof(f), "cus_F", "G0007", "0002", "2026-11-04", "0.10", "10", "0.76");
+    assert_int_equal(import_text(f).usage_charges, 3);
+    assert_int_equal(invoice_close(&ctx, "2026-11", false, at("2026-12-01T06:00:00Z"), &st,
+                                   &e), 0);
+    assert_string_equal(usage_col("amount", "cus_Q"), "1.98");
+    assert_string_equal(usage_col("margin", "cus_Q"), "0.21");
+    assert_string_equal(usage_col("amount", "cus_F"), "0.92");
+    assert_string_equal(usage_col("margin", "cus_F"), "0.16");
+    assert_string_equal(usage_col("unit_price", "cus_F"), "0.04");
+    assert_string_equal(text1("SELECT margin FROM rated_lines WHERE sku = 'AZP:0002'"), "-0.36");
+    assert_int_equal(st.alerts, 1);
+    assert_int_equal(count("SELECT COUNT(*) FROM outbox WHERE topic = 'alert.below_cost' AND"
+                           " payload LIKE '%\"usage_charge_id\":\"usg_%'"), 1);
+}
+
 /* Usage of November imported after November's close lands on December's invoice. */
 static void test_late_usage(void **state)
 {
@@ -601,6 +640,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_supersede, open_db, close_db),
         cmocka_unit_test_setup_teardown(test_late_usage, open_db, close_db),
         cmocka_unit_test_setup_teardown(test_mapped_plan, open_db, close_db),
+        cmocka_unit_test_setup_teardown(test_partner_defaults, open_db, close_db),
         cmocka_unit_test_setup_teardown(test_chain_fx, open_db, close_db),
         cmocka_unit_test(test_rate_usage_line),
     };
