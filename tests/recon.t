@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.." || exit 1
 F=tests/fixtures/recon
 DB=$tmp/cspd.db
 
-plan 15
+plan 17
 
 run 0 recon import "$F/differences.csv" --db "$DB" &&
     has "$tmp/out" "invoice G000123456, 8 lines, EUR" &&
@@ -93,5 +93,37 @@ ok $? "recon write: BOM and Microsoft's header (no charges yet)"
 
 run 2 recon resolve "$id" x accept --db "$DB" && run 2 recon && run 2 recon import --db "$DB"
 ok $? "usage errors exit 2"
+
+# Azure usage (docs/billing.md "Azure usage"): a billed usage file for a cspd customer is rated
+# by the close and invoiced. Worked by hand: markup 10% on BillingPreTaxTotal 0.76 = 0.836,
+# truncated per line to 0.83 (nce-rules Part B 7.3); quantity 23.200004 kept exact.
+UDB=$tmp/usage.db
+"$BIN" db migrate --db "$UDB" >/dev/null 2>&1 &&
+sqlite3 "$UDB" <<'SQL' &&
+INSERT INTO partners (id, kind, name, country, currency, created_at)
+    VALUES ('prt_P', 'direct', 'Fabrikam Cloud', 'DE', 'EUR', 0);
+INSERT INTO customers (id, owner_partner_id, tenant_id, name, country, market,
+                       billing_currency, created_at)
+    VALUES ('cus_C', 'prt_P', '196e2273-9651-43a3-ba7e-7cbcd918fc40', 'Contoso AG', 'DE', 'DE',
+            'EUR', 0);
+INSERT INTO margin_rules (id, seller_id, level, kind, value, effective_from, created_at,
+                          updated_at)
+    VALUES ('mrg_1', 'prt_P', 'partner', 'markup', '10', '2026-01-01', 0, 0);
+SQL
+cat >"$tmp/usage-billed.csv" <<'CSV' &&
+CustomerId,InvoiceNumber,ProductId,SkuId,SubscriptionId,UsageDate,MeterCategory,MeterName,ChargeType,UnitPrice,Quantity,BillingPreTaxTotal,BillingCurrency,PricingCurrency,EffectiveUnitPrice,PCToBCExchangeRate
+196e2273-9651-43a3-ba7e-7cbcd918fc40,G000999001,DZH318Z0BQ3Q,0001,a1b2c3d4-0000-4000-8000-00000000000a,2026-11-13,Virtual Machines,D2 v3,New,0.0363,23.200004,0.76,EUR,USD,0.0363,0.9
+CSV
+run 0 recon import "$tmp/usage-billed.csv" --db "$UDB" &&
+    has "$tmp/out" "usage to rate: 1 billed lines; 0 of no cspd customer"
+ok $? "recon import of a billed usage file: one line to rate"
+
+run 0 invoice close 2026-11 --at 2026-12-01T06:00:00Z --db "$UDB" &&
+    has "$tmp/out" "1 lines rated, 1 invoices finalized" &&
+    has "$tmp/out" "(1 Azure usage lines rated)" &&
+    run 0 invoice show INV-2026-000001 --format csv --db "$UDB" &&
+    has "$tmp/out" "Azure usage 2026-11-13: D2 v3 (Virtual Machines), DZH318Z0BQ3Q:0001" &&
+    has "$tmp/out" ",23.200004," && has "$tmp/out" ",0.83,"
+ok $? "invoice close rates the usage line onto the customer's invoice"
 
 tap_done

@@ -188,6 +188,13 @@ void api_h_recon_import(struct api_req *req, struct api_resp *resp)
     }
     body = import_json(&res.row);
     json_object_set_new(body, "duplicate", json_boolean(res.duplicate));
+    if (strcmp(res.row.kind, "usage") == 0) /* docs/billing.md "Azure usage" */
+        json_object_set_new(body, "usage",
+                            json_pack("{s:I, s:I, s:I, s:I}", "to_rate",
+                                      (json_int_t)res.usage_charges, "unknown_customer",
+                                      (json_int_t)res.usage_unmapped, "replaced",
+                                      (json_int_t)res.usage_replaced, "held",
+                                      (json_int_t)res.usage_held));
     if (res.duplicate)
         json_object_set_new(body, "message", json_sprintf("already imported (%s); nothing new",
                                                           res.duplicate_reason));

@@ -203,9 +203,10 @@ int cmd_invoice(int argc, char **argv)
 
         if ((rc = invoice_close(&ctx, arg, o.draft, now, &st, &err)) == 0)
             printf("period %s: %zu issuers (%zu already closed), %zu lines rated, %zu %s, "
-                   "%zu adjustments, %zu alerts\n", arg, st.issuers, st.already_closed,
-                   st.rated, st.invoices, o.draft ? "draft invoices" : "invoices finalized",
-                   st.adjustments, st.alerts);
+                   "%zu adjustments, %zu alerts (%zu Azure usage lines rated)\n", arg,
+                   st.issuers, st.already_closed, st.rated, st.invoices,
+                   o.draft ? "draft invoices" : "invoices finalized", st.adjustments,
+                   st.alerts, st.usage_rated);
     } else if (strcmp(sub, "list") == 0) {
         struct invoice_filter f = {.period = o.period};
 

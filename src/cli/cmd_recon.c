@@ -153,6 +153,11 @@ static int do_import(const char *path, const struct opts *o)
         return 0;
     }
     print_summary(&res.row);
+    if (strcmp(res.row.kind, "usage") == 0)
+        printf("  usage to rate: %lld billed lines; %lld of no cspd customer; %lld earlier "
+               "unrated lines replaced; %lld held (invoice already rated)\n",
+               (long long)res.usage_charges, (long long)res.usage_unmapped,
+               (long long)res.usage_replaced, (long long)res.usage_held);
     return 0;
 }
 

@@ -3,7 +3,10 @@
  * forward in time: every order and command is a call to the lifecycle use cases
  * (svc/sub_svc.h) at its own instant, the daily cycle (day_run) runs for every day in between
  * (renewals, cycle charges, scheduled changes, EST months, expiries), and every month is
- * closed into invoices (invoice_close) at 06:00 UTC on the 1st of the next.
+ * closed into invoices (invoice_close) at 06:00 UTC on the 1st of the next. Just before each
+ * close, Microsoft's billed daily rated usage file of the month for the book's first
+ * DEMO_USAGE_CUSTOMERS customers is imported (import_usage), so the invoices carry Azure usage
+ * lines too (docs/billing.md "Azure usage").
  *
  * How: first the whole plan is drawn from the seeded generator — per subscription a customer,
  * a SKU, a plan, a seat count, an instant, and a few follow-ups (seat additions, reductions
@@ -25,6 +28,7 @@
 #include "demo/book.h"
 #include "demo/catalog.h"
 #include "svc/invoice_svc.h"
+#include "svc/recon_svc.h"
 #include "store/repo_sub.h"
 #include "svc/sub_svc.h"
 
@@ -226,6 +230,90 @@ static int count_refusal(struct hist *h, const struct err *e)
     return 0;
 }
 
+#define DEMO_USAGE_CUSTOMERS 6
+
+/* The file's PCToBC rate (USD pricing) for a billing currency; NULL: no usage for it. */
+static const char *demo_pc_to_bc(const char *ccy)
+{
+    static const char *const rates[][2] = {
+        {"USD", "1"}, {"EUR", "0.92"}, {"GBP", "0.79"}, {"JPY", "150"}};
+
+    for (size_t i = 0; i < sizeof(rates) / sizeof(rates[0]); i++)
+        if (strcmp(rates[i][0], ccy) == 0)
+            return rates[i][1];
+    return NULL;
+}
+
+/*
+ * One D2 v3 virtual machine per customer, every day of the month: hours drawn from the
+ * customer and day (not from the seeded generator, so the plan's draws are untouched), retail
+ * 0.096 USD an hour, 15 % PEC (EUP 0.0816), billed in the customer's currency with
+ * Microsoft's usage rounding: ROUNDDOWN(ROUNDDOWN(EUP x q, 2) x PCToBC, minor) (Part B 7.3).
+ */
+static int import_usage(struct hist *h, struct date first, struct date first_of_next,
+                        struct err *err)
+{
+    struct recon_ctx rc = {h->b->db, "system:demo", NULL};
+    struct recon_import_opts o = {.source = "demo usage"};
+    struct recon_import_result res;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    long n = h->b->ncustomers < DEMO_USAGE_CUSTOMERS ? h->b->ncustomers : DEMO_USAGE_CUSTOMERS;
+    int rc2 = -1, lines = 0;
+
+    if (!f)
+        return err_set(err, ERR_NOMEM, "", "out of memory writing the demo usage file");
+    fputs("CustomerId,InvoiceNumber,ProductId,SkuId,SubscriptionId,UsageDate,MeterCategory,"
+          "MeterName,ChargeType,UnitPrice,Quantity,BillingPreTaxTotal,BillingCurrency,"
+          "PricingCurrency,EffectiveUnitPrice,PCToBCExchangeRate,PCToBCExchangeRateDate\n", f);
+    for (long i = 0; i < n; i++) {
+        const struct demo_customer *c = &h->b->customers[i];
+        const char *fx = demo_pc_to_bc(c->currency);
+        char day[DATE_STRLEN], from[DATE_STRLEN], qs[DEC_STRLEN], cost[DEC_STRLEN];
+
+        if (!fx)
+            continue;
+        date_format(first, from);
+        for (struct date d = first; date_cmp(d, first_of_next) < 0;
+             d = date_from_days(date_to_days(d) + 1)) {
+            struct dec q, eup, r, v;
+
+            snprintf(qs, sizeof(qs), "%ld.%06ld", 8 + (i * 7 + d.day * 13) % 17,
+                     (i * 104729 + d.day * 7919) % 1000000);
+            if (dec_parse_cstr(qs, &q, err) < 0 || dec_parse_cstr("0.0816", &eup, err) < 0 ||
+                dec_parse_cstr(fx, &r, err) < 0 ||
+                dec_mul(eup, q, DEC_ROUND_HALF_UP, &v, err) < 0 ||
+                dec_round(v, 2, DEC_ROUND_DOWN, &v, err) < 0 ||
+                dec_mul(v, r, DEC_ROUND_HALF_UP, &v, err) < 0 ||
+                dec_round_currency(v, c->currency, DEC_ROUND_DOWN, &v, err) < 0)
+                goto out;
+            dec_format(v, cost);
+            date_format(d, day);
+            fprintf(f, "%s,G%04d%02d0002,DZH318Z0BQ3Q,0001,azure-plan-%s,%s,Virtual Machines,"
+                    "D2 v3,New,0.096,%s,%s,%s,USD,0.0816,%s,%s\n", c->id, first.year,
+                    first.month, c->id, day, qs, cost, c->currency, fx, from);
+            lines++;
+        }
+    }
+    if (fflush(f) != 0)
+        goto out;
+    rc2 = 0;
+out:
+    fclose(f);
+    if (rc2 == 0 && lines > 0) {
+        FILE *in = fmemopen(text, len, "rb");
+
+        rc2 = in ? recon_import(&rc, in, &o, instant_from_date(first_of_next) + 5 * 3600, &res,
+                                err)
+                 : err_set(err, ERR_NOMEM, "", "out of memory reading the demo usage file");
+        if (in)
+            fclose(in);
+    }
+    free(text);
+    return rc2;
+}
+
 static int close_month(struct hist *h, struct date first_of_next, struct err *err)
 {
     struct bill_ctx bc = {.db = h->b->db, .actor = "system:demo"};
@@ -236,6 +324,8 @@ static int close_month(struct hist *h, struct date first_of_next, struct err *er
     if (date_cmp(prev, (struct date){h->b->o->start.year, h->b->o->start.month, 1}) < 0)
         return 0;
     snprintf(period, sizeof(period), "%04d-%02d", prev.year, prev.month);
+    if (import_usage(h, (struct date){prev.year, prev.month, 1}, first_of_next, err) < 0)
+        return -1;
     memset(&cs, 0, sizeof(cs));
     if (invoice_close(&bc, period, false, instant_from_date(first_of_next) + 6 * 3600, &cs,
                       err) < 0)

@@ -42,12 +42,12 @@ int export_invoice_csv(const struct invoice *inv, char **out, size_t *len, struc
         csv_field(f, head[i], i + 1 == nh);
     for (size_t i = 0; i < inv->nlines; i++) {
         const struct invoice_line *l = &inv->lines[i];
-        char no[16], q[24], u[DEC_STRLEN], a[DEC_STRLEN], r[DEC_STRLEN], t[DEC_STRLEN];
+        char no[16], q[DEC_STRLEN], u[DEC_STRLEN], a[DEC_STRLEN], r[DEC_STRLEN], t[DEC_STRLEN];
         char s[DATE_STRLEN], e[DATE_STRLEN];
         const char *vals[20];
 
         snprintf(no, sizeof(no), "%d", l->line_no);
-        snprintf(q, sizeof(q), "%ld", (long)l->quantity);
+        dec_format(l->quantity, q);
         dec_format(l->unit_price, u);
         dec_format(l->amount, a);
         dec_format(inv->tax_rate, r);
@@ -91,6 +91,17 @@ static json_t *jdec(struct dec d)
 
     dec_format(d, b);
     return json_string(b);
+}
+
+/* Seats are a JSON integer (format 1); a usage quantity with decimals a decimal string. */
+static json_t *jquantity(struct dec q)
+{
+    int64_t n;
+    struct err e;
+
+    if (dec_fraction_digits(q) == 0 && dec_to_i64(q, &n, &e) == 0)
+        return json_integer((json_int_t)n);
+    return jdec(q);
 }
 
 static json_t *jdate(struct date d)
@@ -155,7 +166,7 @@ json_t *export_invoice_json(const struct invoice *inv, bool with_lines)
         json_object_set_new(j, "charge_id", json_string(l->charge_id));
         json_object_set_new(j, "start_date", jdate(l->start));
         json_object_set_new(j, "end_date", jdate(l->end));
-        json_object_set_new(j, "quantity", json_integer(l->quantity));
+        json_object_set_new(j, "quantity", jquantity(l->quantity));
         json_object_set_new(j, "unit_price", jdec(l->unit_price));
         json_object_set_new(j, "effective_unit_price", jdec(l->eup));
         json_object_set_new(j, "amount", jdec(l->amount));

@@ -278,15 +278,19 @@ int export_invoice_pdf(const struct invoice *inv, char **out, size_t *len, struc
     table_head(&p);
     for (size_t i = 0; i < inv->nlines; i++) {
         const struct invoice_line *l = &inv->lines[i];
-        char q[24], u[DEC_STRLEN], a[DEC_STRLEN], d[100];
+        char q[DEC_STRLEN], u[DEC_STRLEN], a[DEC_STRLEN], d[100];
         float w = HPDF_Page_GetWidth(p.page);
 
         if (p.y < 110) {
             new_page(&p, inv);
             table_head(&p);
         }
-        snprintf(q, sizeof(q), "%ld", (long)l->quantity);
-        money(l->unit_price, u, inv->currency);
+        dec_format(l->quantity, q);
+        /* a usage line's unit price has more places than the currency (docs/billing.md) */
+        if (strcmp(l->charge_type, "usage") == 0)
+            dec_format(l->unit_price, u);
+        else
+            money(l->unit_price, u, inv->currency);
         money(l->amount, a, inv->currency);
         snprintf(d, sizeof(d), "%.60s%s", l->description, strlen(l->description) > 60 ? "..."
                                                                                       : "");

@@ -62,6 +62,9 @@ static const struct col_def cols[] = {
     {RCOL_BILLING_PRE_TAX_TOTAL, {"BillingPreTaxTotal"}, false, true},
     {RCOL_BILLING_CURRENCY, {"BillingCurrency"}, false, true},
     {RCOL_ENTITLEMENT_ID, {"EntitlementId"}, false, false},
+    {RCOL_METER_NAME, {"MeterName"}, false, false},
+    {RCOL_METER_CATEGORY, {"MeterCategory"}, false, false},
+    {RCOL_FX_DATE, {"PCToBCExchangeRateDate"}, false, false},
 };
 
 #define NCOLS (sizeof(cols) / sizeof(cols[0]))
@@ -435,6 +438,8 @@ int recon_reader_next(struct recon_reader *r, struct recon_row *w, struct err *e
     w->reference_id = text(r, &rec, RCOL_REFERENCE_ID);
     w->meter_id = text(r, &rec, RCOL_METER_ID);
     w->entitlement_id = text(r, &rec, RCOL_ENTITLEMENT_ID);
+    w->meter_name = text(r, &rec, RCOL_METER_NAME);
+    w->meter_category = text(r, &rec, RCOL_METER_CATEGORY);
     if (!w->subscription_id[0])
         return err_set(err, ERR_INVALID, r->header[RCOL_SUBSCRIPTION_ID], "line %ld, column "
                        "%s: empty", rec.line, r->header[RCOL_SUBSCRIPTION_ID]);
@@ -459,7 +464,8 @@ int recon_reader_next(struct recon_reader *r, struct recon_row *w, struct err *e
             dec_col(r, &rec, RCOL_BILLING_PRE_TAX_TOTAL, true, &w->subtotal, NULL, err) ||
             dec_col(r, &rec, RCOL_FX_RATE, false, &w->fx, &w->has_fx, err) ||
             ccy_col(r, &rec, RCOL_BILLING_CURRENCY, true, w->currency, err) ||
-            ccy_col(r, &rec, RCOL_PRICING_CURRENCY, false, w->pricing_currency, err))
+            ccy_col(r, &rec, RCOL_PRICING_CURRENCY, false, w->pricing_currency, err) ||
+            date_col(r, &rec, RCOL_FX_DATE, false, &w->fx_date, &w->has_fx_date, err))
             return -1;
         w->end = w->start;
         w->has_end = true;

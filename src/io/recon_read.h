@@ -79,6 +79,9 @@ enum recon_col {
     RCOL_BILLING_PRE_TAX_TOTAL,
     RCOL_BILLING_CURRENCY,
     RCOL_ENTITLEMENT_ID,
+    RCOL_METER_NAME,          /* for the customer's invoice line (not hashed) */
+    RCOL_METER_CATEGORY,      /* (not hashed) */
+    RCOL_FX_DATE,             /* PCToBCExchangeRateDate (not hashed) */
     RCOL__COUNT
 };
 
@@ -87,7 +90,8 @@ struct recon_row {
     long line;
     const char *partner_id, *customer_id, *customer_name, *invoice_number, *mpn_id,
         *reseller_mpn_id, *order_id, *product_id, *sku_id, *sku_name, *product_name,
-        *subscription_id, *reference_id, *meter_id, *entitlement_id;
+        *subscription_id, *reference_id, *meter_id, *entitlement_id, *meter_name,
+        *meter_category;
     enum recon_type type;
     char charge_type[RECON_TYPE_MAX]; /* normalised, or verbatim when RT_UNKNOWN */
     char currency[4];                 /* billing currency */
@@ -96,6 +100,8 @@ struct recon_row {
     bool has_end;
     struct dec unit_price, quantity, eup, subtotal, tax, total, fx;
     bool has_fx;                      /* PCToBCExchangeRate given */
+    struct date fx_date;              /* usage: PCToBCExchangeRateDate ... */
+    bool has_fx_date;                 /* ... when given */
 };
 
 struct recon_reader {

@@ -91,10 +91,10 @@ static void issuer_from(const char *text, struct invoice_issuer *p)
 static int insert_line(struct db_stmt *st, const char *inv_id, const struct invoice_line *l,
                        struct err *err)
 {
-    char q[24];
+    char q[DEC_STRLEN];
     int rc = -1;
 
-    snprintf(q, sizeof(q), "%ld", (long)l->quantity);
+    dec_format(l->quantity, q);
     if (db_bind_text(st, 1, inv_id, err) < 0 || db_bind_int64(st, 2, l->line_no, err) < 0 ||
         repo_bill_bind_opt(st, 3, l->charge_id, err) < 0 ||
         db_bind_text(st, 4, l->description, err) < 0 ||
@@ -246,14 +246,8 @@ static int load_lines(struct db *db, struct invoice *inv, struct err *err)
             repo_bill_col_date(st, 5, &l.end, err) < 0)
             goto out;
         q = db_column_text(st, 6);
-        {
-            struct dec dq;
-            int64_t iq = 0;
-
-            if (q && (dec_parse_cstr(q, &dq, err) < 0 || dec_to_i64(dq, &iq, err) < 0))
-                goto out;
-            l.quantity = (int32_t)iq;
-        }
+        if (q && dec_parse_cstr(q, &l.quantity, err) < 0)
+            goto out;
         if (repo_bill_col_dec(st, 7, &l.unit_price, err) < 0 ||
             repo_bill_col_dec(st, 8, &l.amount, err) < 0 ||
             repo_bill_col_dec(st, 9, &l.cost, err) < 0)

@@ -434,20 +434,20 @@ out:
     " charge_type, sku, product_id, start_date, end_date, period, quantity, days,"         \
     " cycle_days, unit_price, effective_unit_price, amount, currency, cost, margin,"       \
     " price_currency, fx_rate, fx_date, cost_fx_rate, rule_id, below_cost, base_line_id,"  \
-    " invoice_id, created_at"
+    " invoice_id, created_at, usage_charge_id, usage_quantity"
 
 int repo_rated_insert(struct db *db, struct stmt_cache *sc, struct rated_row *r,
                       struct err *err)
 {
     static const char sql[] = "INSERT INTO rated_lines (" RATED_COLS
                               ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-                              "?,?,?,?)";
+                              "?,?,?,?,?,?)";
     struct db_stmt *st = NULL;
     int rc = -1;
 
     if ((!r->id[0] && id_new("rtl", r->id, err) < 0) || stmt_get(db, sc, sql, &st, err) < 0)
         return -1;
-    if (db_bind_text(st, 1, r->id, err) < 0 || db_bind_text(st, 2, r->charge_id, err) < 0 ||
+    if (db_bind_text(st, 1, r->id, err) < 0 || repo_bill_bind_opt(st, 2, r->charge_id, err) < 0 ||
         db_bind_text(st, 3, r->tier, err) < 0 || db_bind_text(st, 4, r->seller_id, err) < 0 ||
         db_bind_text(st, 5, r->customer_id, err) < 0 ||
         repo_bill_bind_opt(st, 6, r->reseller_id, err) < 0 ||
@@ -476,7 +476,11 @@ int repo_rated_insert(struct db *db, struct stmt_cache *sc, struct rated_row *r,
         db_bind_int64(st, 28, r->below_cost, err) < 0 ||
         repo_bill_bind_opt(st, 29, r->base_line_id, err) < 0 ||
         repo_bill_bind_opt(st, 30, r->invoice_id, err) < 0 ||
-        db_bind_int64(st, 31, r->created_at, err) < 0 || db_step(st, err) < 0)
+        db_bind_int64(st, 31, r->created_at, err) < 0 ||
+        repo_bill_bind_opt(st, 32, r->usage_charge_id, err) < 0 ||
+        (r->usage_charge_id[0] ? repo_bill_bind_dec(st, 33, r->usage_qty, err)
+                               : db_bind_null(st, 33, err)) < 0 ||
+        db_step(st, err) < 0)
         goto out;
     rc = 0;
 out:
@@ -525,6 +529,11 @@ static int read_rated(struct db_stmt *st, struct rated_row *r, struct err *err)
     repo_bill_col_str(st, 28, r->base_line_id, sizeof(r->base_line_id));
     repo_bill_col_str(st, 29, r->invoice_id, sizeof(r->invoice_id));
     r->created_at = db_column_int64(st, 30);
+    repo_bill_col_str(st, 31, r->usage_charge_id, sizeof(r->usage_charge_id));
+    if (r->usage_charge_id[0] && repo_bill_col_dec(st, 32, &r->usage_qty, err) < 0)
+        return -1;
+    if (db_column_count(st) > 33)
+        repo_bill_col_str(st, 33, r->usage_label, sizeof(r->usage_label));
     return 0;
 }
 
@@ -572,6 +581,7 @@ int repo_rated_last_charge(struct db *db, struct stmt_cache *sc, const char *sub
     static const char sql[] =
         "SELECT " RATED_COLS " FROM rated_lines WHERE subscription_id = ?"
         " AND sku = ? AND tier = ? AND start_date <= ? AND amount NOT LIKE '-%'"
+        " AND charge_id IS NOT NULL"
         " ORDER BY start_date DESC, created_at DESC, id DESC LIMIT 1";
     char d[DATE_STRLEN];
     const char *args[] = {sub_id, sku, tier, d};
@@ -586,8 +596,11 @@ int repo_rated_each_open(struct db *db, const char *seller_id, const char *tier,
                          struct err *err)
 {
     static const char sql[] =
-        "SELECT " RATED_COLS " FROM rated_lines WHERE seller_id = ? AND tier = ?"
-        " AND invoice_id IS NULL AND (period = ? OR (period < ? AND period IN (SELECT"
+        "SELECT " RATED_COLS ", CASE WHEN usage_charge_id IS NOT NULL THEN (SELECT"
+        " COALESCE(u.meter_name, '') || CASE WHEN COALESCE(u.meter_category, '') = '' THEN ''"
+        " ELSE ' (' || u.meter_category || ')' END FROM usage_charges u"
+        " WHERE u.id = rated_lines.usage_charge_id) END FROM rated_lines WHERE seller_id = ?"
+        " AND tier = ? AND invoice_id IS NULL AND (period = ? OR (period < ? AND period IN (SELECT"
         " b.period FROM billing_closes b WHERE b.issuer_partner_id = rated_lines.seller_id)))"
         " ORDER BY CASE WHEN tier = 'reseller' THEN reseller_id ELSE customer_id END,"
         " currency, start_date, subscription_id, created_at, id";

@@ -67,10 +67,15 @@ int repo_margin_price_each(struct db *db, const char *product_id, const char *sk
                            int (*fn)(void *ctx, const char *sku, const struct price_base *b),
                            void *ctx, struct err *err);
 
-/* One rated line (columns of rated_lines). */
+/*
+ * One rated line (columns of rated_lines): of a licence charge (charge_id) or of an Azure
+ * usage charge (usage_charge_id; quantity 0, the decimal quantity in usage_qty).
+ */
 struct rated_row {
     char id[ID_MAXLEN];
-    char charge_id[ID_MAXLEN];
+    char charge_id[ID_MAXLEN];      /* "" for a usage line */
+    char usage_charge_id[ID_MAXLEN]; /* "" for a licence line */
+    struct dec usage_qty;           /* usage: the exact quantity (signed) */
     char tier[12];                  /* "reseller" or "customer" */
     char seller_id[ID_MAXLEN];
     char customer_id[ID_MAXLEN];
@@ -96,6 +101,7 @@ struct rated_row {
     char base_line_id[ID_MAXLEN];
     char invoice_id[ID_MAXLEN];     /* "" = not on an invoice */
     instant_t created_at;
+    char usage_label[96];           /* usage, repo_rated_each_open: "MeterName (Category)" */
 };
 
 /*
@@ -119,7 +125,8 @@ int repo_rated_last_charge(struct db *db, struct stmt_cache *sc, const char *sub
  * Each line of `seller_id` not on any invoice that belongs on `period`'s invoices: lines of
  * that period, and late lines of earlier periods the seller has already closed (adjustments);
  * lines of an earlier period not yet closed wait for its own close. Ordered by billed party
- * (customer or reseller), currency, start, subscription, id. fn returning -1 stops.
+ * (customer or reseller), currency, start, subscription, id. A usage line comes with its
+ * meter's name and category (usage_label) for the invoice. fn returning -1 stops.
  */
 int repo_rated_each_open(struct db *db, const char *seller_id, const char *tier,
                          const char *period,

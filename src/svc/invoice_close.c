@@ -25,6 +25,12 @@
  *   - a refund looks for the line it refunds among the subscription's lines already in the
  *     party's buffer (they are adjacent: ordered by subscription), then in the store (earlier
  *     closes), and takes the later of the two as the store's query would.
+ * Azure usage (rate_usage; docs/billing.md "Azure usage") is rated per issuer and tier in one
+ * pass of its own before the licence charges (repo_usage_each_pending), each line stored off
+ * any invoice; the read of open lines then brings it to its party's invoice like a line left
+ * open before (one UPDATE per usage line). The licence path is unchanged: measured on a
+ * 50,000-subscription book, the same 50,644 lines in the same CPU time (2.1 s), and 96,000
+ * usage lines (60,000 usage charges, two tiers where there is a reseller) add ~3.5 CPU-s.
  * Memory is the largest billed party's month: a reseller billed by its distributor carries
  * all its customers' lines (~700 bytes each); with the close's page cache
  * (repo_invoice_bulk), ~300 MB at 1/10 scale.
@@ -44,6 +50,7 @@
 #include "store/repo_invoice.h"
 #include "store/repo_margin.h"
 #include "store/repo_stmt.h"
+#include "store/repo_usage.h"
 #include "svc/invoice_svc.h"
 
 #define RULE_SLOTS 4     /* sellers whose rules are kept: the issuer and a chain's distributors */
@@ -341,6 +348,8 @@ static int alert_below_cost(struct closing *cl, const struct rated_row *r, struc
                   "rated_line_id", r->id, "charge_id", r->charge_id, "seller_id", r->seller_id,
                   "rule_id", r->rule_id, "sku", r->sku, "amount", amount, "cost", cost,
                   "currency", r->currency);
+    if (o && r->usage_charge_id[0])
+        json_object_set_new(o, "usage_charge_id", json_string(r->usage_charge_id));
     s = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
     if (!s)
@@ -531,6 +540,113 @@ static int rate_charge(struct closing *cl, const struct pending_charge *c, const
     return 0;
 }
 
+/*
+ * Rate Azure usage charge u for `tier` into *out (not stored: the caller stores it). Same
+ * parties, seller and rule precedence as a licence charge; the price of the whole line, the
+ * conversion and the one truncation per line are domain/pricing/usage.c's. The subject's
+ * subscription is cspd's when the Azure plan maps to one, else the plan id, which no
+ * subscription-level rule can target (their targets are cspd subscriptions).
+ */
+static int rate_usage(struct closing *cl, const struct pending_usage *u, const char *tier,
+                      struct rated_row *out, struct err *err)
+{
+    bool to_reseller = strcmp(tier, "reseller") == 0;
+    bool chain = !to_reseller && u->reseller_id[0];
+    const char *seller = chain ? u->reseller_id : u->partner_id, *base_id = "";
+    const struct seller_rules *sr = NULL;
+    const struct margin_rule *rule;
+    struct pricing_subject subj = {u->subscription_id, u->customer_id, u->reseller_id, u->sku,
+                                   u->day};
+    struct usage_rate_input in;
+    struct usage_rated a;
+    struct rated_row base;
+    char price_ccy[CCY_MAX];
+
+    memset(&in, 0, sizeof(in));
+    if (chain) {
+        if (!u->has_base) {
+            /* the distributor has not rated it yet: its line first, stored off any invoice */
+            if (rate_usage(cl, u, "reseller", &base, err) < 0 ||
+                store_line(cl, &base, NULL, err) < 0)
+                return -1;
+            in.cost = base.amount;
+            SCOPY(in.cost_ccy, base.currency);
+            base_id = base.id;
+        } else {
+            in.cost = u->base_amount;
+            SCOPY(in.cost_ccy, u->base_ccy);
+            base_id = u->base_id;
+        }
+    } else {
+        /* Microsoft's cost of the line: BillingPreTaxTotal (after PEC, billing currency),
+         * truncated to the minor unit as Microsoft's invoice charges it (nce-rules Part B 7.3) */
+        if (dec_round_currency(u->cost, u->ms_ccy, DEC_ROUND_DOWN, &in.cost, err) < 0)
+            return -1;
+        SCOPY(in.cost_ccy, u->ms_ccy);
+    }
+    if (rules_for(cl, seller, &sr, err) < 0)
+        return -1;
+    rule = margin_rule_select_sorted(sr->rules, sr->n, &subj);
+
+    memset(out, 0, sizeof(*out));
+    SCOPY(out->tier, tier);
+    SCOPY(out->currency, to_reseller ? u->reseller_ccy : u->customer_ccy);
+    if (!out->currency[0])
+        return err_set(err, ERR_NOT_FOUND, "party_id", "no billing currency for %s",
+                       to_reseller ? u->reseller_id : u->customer_id);
+    in.rule = rule;
+    in.quantity = u->quantity;
+    in.retail_unit = u->unit_price;
+    in.pc_to_bc = u->fx;
+    SCOPY(in.ms_ccy, u->ms_ccy);
+    SCOPY(in.buyer_ccy, out->currency);
+    usage_price_currency(rule, in.cost_ccy, in.ms_ccy, price_ccy);
+    if (strcmp(price_ccy, in.buyer_ccy) != 0) {
+        if (fx_or_fail(cl, price_ccy, in.buyer_ccy, u->day, &in.fx, &out->fx_date, err) < 0)
+            return -1;
+        out->has_fx = true;
+        out->fx_rate = in.fx;
+    }
+    if (strcmp(in.cost_ccy, in.buyer_ccy) != 0) {
+        struct date d;
+
+        if (fx_or_fail(cl, in.cost_ccy, in.buyer_ccy, u->day, &in.cost_fx, &d, err) < 0)
+            return -1;
+        out->has_cost_fx = true;
+        out->cost_fx = in.cost_fx;
+    }
+    if (rate_usage_line(&in, &a, err) < 0 || id_gen_new(&cl->ids, "rtl", out->id, err) < 0)
+        return -1;
+
+    SCOPY(out->usage_charge_id, u->id);
+    SCOPY(out->seller_id, seller);
+    SCOPY(out->customer_id, u->customer_id);
+    SCOPY(out->reseller_id, u->reseller_id);
+    SCOPY(out->subscription_id, u->subscription_id);
+    SCOPY(out->charge_type, "usage");
+    SCOPY(out->sku, u->sku);
+    pricing_product_of(u->sku, out->product_id);
+    out->start = out->end = u->day;
+    invoice_period_of(u->day, out->period);
+    out->usage_qty = u->quantity;
+    out->days = out->cycle_days = 1;
+    out->unit_price = out->eup = a.unit_price;
+    out->amount = a.amount;
+    out->cost = a.cost;
+    out->margin = a.margin;
+    SCOPY(out->price_currency, a.price_ccy);
+    if (rule)
+        SCOPY(out->rule_id, rule->id);
+    out->below_cost = a.below_cost;
+    SCOPY(out->base_line_id, base_id);
+    out->created_at = cl->now;
+    cl->stats->rated++;
+    cl->stats->usage_rated++;
+    if (a.below_cost && !(rule && rule->allow_below_cost))
+        return alert_below_cost(cl, out, err);
+    return 0;
+}
+
 /* ---- invoices ---------------------------------------------------------------------------- */
 
 static int period_closed(struct closing *cl, const char *period, bool *closed, struct err *err)
@@ -570,6 +686,15 @@ static void describe(const struct rated_row *r, struct invoice_line *l)
 
     date_format(r->start, s);
     date_format(r->end, e);
+    if (r->usage_charge_id[0]) {
+        /* "Azure usage 2026-11-03: D2 v3 (Virtual Machines), DZH318Z0BQ3Q:0001": the date and
+         * meter first (the PDF shows the first 60 characters) */
+        snprintf(l->description, sizeof(l->description), "%s%s%sAzure usage %s: %.60s%s%.47s",
+                 l->adjustment ? "Adjustment " : "", l->adjustment ? r->period : "",
+                 l->adjustment ? ": " : "", s, r->usage_label, r->usage_label[0] ? ", " : "",
+                 r->sku);
+        return;
+    }
     snprintf(l->description, sizeof(l->description), "%s%s%s %s, %s to %s",
              l->adjustment ? "Adjustment " : "", l->adjustment ? r->period : "",
              l->adjustment ? ": " : "", r->sku, s, e);
@@ -652,7 +777,7 @@ static int make_invoice(struct closing *cl, const char *party, struct line_ref *
         SCOPY(l.charge_type, r->charge_type);
         l.start = r->start;
         l.end = r->end;
-        l.quantity = r->quantity;
+        l.quantity = r->usage_charge_id[0] ? r->usage_qty : dec_from_i64(r->quantity);
         l.unit_price = r->unit_price;
         l.eup = r->eup;
         l.amount = r->amount;
@@ -811,6 +936,17 @@ static int on_pending(void *ctx, const struct pending_charge *c)
     return 0;
 }
 
+/* A usage charge rated now is stored off any invoice: collect_old then bills it (below). */
+static int on_pending_usage(void *ctx, const struct pending_usage *u)
+{
+    struct closing *cl = ctx;
+    struct rated_row r;
+
+    if (rate_usage(cl, u, cl->tier, &r, cl->err) < 0 || store_line(cl, &r, NULL, cl->err) < 0)
+        return -1;
+    return 0;
+}
+
 static int collect_old(void *ctx, const struct rated_row *r)
 {
     struct closing *cl = ctx;
@@ -822,14 +958,20 @@ static int collect_old(void *ctx, const struct rated_row *r)
     return 0;
 }
 
-/* Rate the tier's pending charges of the issuer and invoice them with its open lines. */
+/*
+ * Rate the tier's pending charges of the issuer and invoice them with its open lines. Azure
+ * usage is rated first, in one pass of its own, and stored off any invoice: the open lines'
+ * read then brings it to its party's invoice with the lines left open before (the same rule
+ * for late lines and lines of a month not yet closed), one UPDATE per usage line.
+ */
 static int bill_tier(struct closing *cl, const char *tier, struct date last, struct err *err)
 {
     cl->tier = tier;
     cl->to_reseller = strcmp(tier, "reseller") == 0;
     cl->group.n = cl->old.n = cl->old_next = 0;
     cl->err = err;
-    if (repo_rated_each_open(cl->db, cl->issuer, tier, cl->period, collect_old, cl, err) < 0 ||
+    if (repo_usage_each_pending(cl->db, cl->issuer, tier, last, on_pending_usage, cl, err) < 0 ||
+        repo_rated_each_open(cl->db, cl->issuer, tier, cl->period, collect_old, cl, err) < 0 ||
         repo_rating_each_pending(cl->db, cl->issuer, tier, last, on_pending, cl, err) < 0 ||
         (cl->group.n && flush_party(cl, err) < 0) || bill_old_parties(cl, NULL, err) < 0) {
         if (!err->code)

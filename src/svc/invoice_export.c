@@ -134,12 +134,12 @@ static int lines_table(const struct invs *a, struct export_table *t, struct err 
 
         for (size_t k = 0; k < v->nlines; k++) {
             const struct invoice_line *l = &v->lines[k];
-            char no[16], q[24], s[DATE_STRLEN], e[DATE_STRLEN], u[DEC_STRLEN], am[DEC_STRLEN],
+            char no[16], q[DEC_STRLEN], s[DATE_STRLEN], e[DATE_STRLEN], u[DEC_STRLEN], am[DEC_STRLEN],
                  tx[DEC_STRLEN], c[DEC_STRLEN], m[DEC_STRLEN];
             const char *vals[21];
 
             snprintf(no, sizeof(no), "%d", l->line_no);
-            snprintf(q, sizeof(q), "%ld", (long)l->quantity);
+            dec_format(l->quantity, q);
             date_format(l->start, s);
             date_format(l->end, e);
             dec_format(l->unit_price, u);

@@ -50,7 +50,8 @@ struct bill_ctx {
 struct close_stats {
     size_t issuers;         /* issuers visited */
     size_t already_closed;  /* of them, with the period closed before */
-    size_t rated;           /* rated lines made */
+    size_t rated;           /* rated lines made (licence and usage) */
+    size_t usage_rated;     /* of them, of Azure usage charges */
     size_t invoices;        /* invoices made (finalized, or drafts) */
     size_t adjustments;     /* lines of earlier periods put on this period's invoices */
     size_t alerts;          /* below-cost alerts written */

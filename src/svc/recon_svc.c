@@ -16,10 +16,12 @@
 
 #include "core/currency.h"
 #include "core/id.h"
+#include "domain/pricing/pricing.h"
 #include "domain/recon/recon.h"
 #include "io/csv.h"
 #include "io/recon_read.h"
 #include "io/recon_write.h"
+#include "store/repo_usage.h"
 #include "store/scope.h"
 #include "svc/audit.h"
 
@@ -260,6 +262,11 @@ struct importer {
     struct recon_reader *rd;
     struct recon_stmts *st;
     struct matcher *m;
+    struct usage_stmts *us;       /* usage files: the usage charges written for rating */
+    struct recon_import_result *res;
+    char last_ms_sub[RR_TEXT], last_cust[RR_TEXT]; /* memo of the last line's parties */
+    char last_customer[ID_MAXLEN], last_partner[ID_MAXLEN], last_sub[ID_MAXLEN];
+    int last_found;               /* -1: no memo yet */
     struct date min_start, max_start;
     bool any;
     char invoices[INVOICES_TRACKED][RR_TEXT];
@@ -430,6 +437,89 @@ static int match_row(struct importer *p, const struct recon_row *w, struct line_
     return 0;
 }
 
+/*
+ * A billed usage line (InvoiceNumber not blank) of a cspd customer becomes a usage charge
+ * for the close to rate (store/repo_usage.h; docs/billing.md "Azure usage"). Its parties:
+ * the Azure plan's cspd subscription when SubscriptionId maps to one (map_sub, the same map
+ * invoice lines use), else the customer whose key (tenant id, else cspd id) is CustomerId,
+ * with its transacting partner. An unbilled line is Microsoft's estimate and is not rated; a
+ * line of no cspd customer is kept for the reconciliation with cause "unknown_customer".
+ */
+static int usage_add(struct importer *p, const struct recon_row *w, struct line_text *t,
+                     struct recon_line_in *l, struct err *err)
+{
+    struct usage_charge_in u;
+    char id[ID_MAXLEN], fx_date[DATE_STRLEN], product[SKU_MAX];
+
+    if (!w->invoice_number[0])
+        return 0;
+    if (p->last_found < 0 || strcmp(p->last_ms_sub, w->subscription_id) != 0 ||
+        strcmp(p->last_cust, w->customer_id) != 0) {
+        const char *sub = NULL;
+        uint32_t num;
+        int rc = map_sub(p->m, w->subscription_id, strlen(w->subscription_id), &sub, &num, err);
+
+        p->last_sub[0] = '\0';
+        if (rc == 1) {
+            snprintf(p->last_sub, sizeof(p->last_sub), "%s", sub);
+            rc = repo_usage_sub_party(p->us, sub, p->last_customer, p->last_partner, err);
+            if (rc == 0)
+                p->last_sub[0] = '\0';
+        }
+        if (rc == 0)
+            rc = repo_usage_customer(p->us, w->customer_id, p->last_customer,
+                                     p->last_partner, err);
+        if (rc < 0)
+            return -1;
+        snprintf(p->last_ms_sub, sizeof(p->last_ms_sub), "%s", w->subscription_id);
+        snprintf(p->last_cust, sizeof(p->last_cust), "%s", w->customer_id);
+        p->last_found = rc;
+    }
+    if (!p->last_found) {
+        l->cause = "unknown_customer";
+        snprintf(t->detail, sizeof(t->detail), "customer %s is not a cspd customer (by tenant "
+                 "id or cspd id) and its Azure plan %s maps to no cspd subscription: the line "
+                 "is not rated", w->customer_id, w->subscription_id);
+        l->detail = t->detail;
+        p->res->usage_unmapped++;
+        return 0;
+    }
+    if (id_new("usg", id, err))
+        return -1;
+    pricing_product_of(l->sku, product);
+    memset(&u, 0, sizeof(u));
+    u.id = id;
+    u.import_id = l->import_id;
+    u.seq = l->seq;
+    u.line_no = l->line_no;
+    u.invoice_number = w->invoice_number;
+    u.partner_id = p->last_partner;
+    u.customer_id = p->last_customer;
+    u.subscription_id = p->last_sub;
+    u.ms_subscription = w->subscription_id;
+    u.entitlement_id = w->entitlement_id;
+    u.usage_date = t->start;
+    u.sku = l->sku;
+    u.product_id = product;
+    u.meter_name = w->meter_name;
+    u.meter_category = w->meter_category;
+    u.quantity = t->qty;
+    u.unit_price = t->unit;
+    u.pricing_currency = w->pricing_currency;
+    u.eup = t->eup;
+    u.cost = t->subtotal;
+    u.currency = w->currency;
+    u.fx_rate = w->has_fx ? t->fx : "1";
+    if (w->has_fx_date)
+        date_format(w->fx_date, fx_date);
+    u.fx_date = w->has_fx_date ? fx_date : NULL;
+    u.created_at = p->imp->created_at;
+    if (repo_usage_insert(p->us, &u, err))
+        return -1;
+    p->res->usage_charges++;
+    return 0;
+}
+
 static int read_file(struct importer *p, struct err *err)
 {
     struct recon_import_row *imp = p->imp;
@@ -463,6 +553,8 @@ static int read_file(struct importer *p, struct err *err)
         l.import_id = imp->id;
         l.seq = imp->line_count;
         if (p->rd->kind == RECON_KIND_INVOICE && match_row(p, &w, &t, &l, err))
+            return -1;
+        if (p->rd->kind == RECON_KIND_USAGE && usage_add(p, &w, &t, &l, err))
             return -1;
         if (repo_recon_line_insert(p->st, &l, err))
             return -1;
@@ -646,10 +738,14 @@ static int import_body(struct importer *p, FILE *in, instant_t now,
     imp->sum_subtotal = imp->sum_tax = imp->sum_total = dec_zero();
     if (repo_recon_import_insert(ctx->db, imp, err))
         return -1;
+    p->m->db = ctx->db;
+    p->m->st = p->st;
+    p->m->err = err;
+    if (p->rd->kind == RECON_KIND_USAGE &&
+        (repo_recon_map_each(ctx->db, load_map_row, p->m, err) ||
+         usage_stmts_prepare(ctx->db, p->us, err)))
+        return -1;
     if (p->rd->kind == RECON_KIND_INVOICE) {
-        p->m->db = ctx->db;
-        p->m->st = p->st;
-        p->m->err = err;
         if (repo_recon_map_each(ctx->db, load_map_row, p->m, err))
             return -1;
         if (o->has_period &&
@@ -685,6 +781,7 @@ static int import_body(struct importer *p, FILE *in, instant_t now,
     }
     if (res->duplicate) {
         snprintf(res->id, sizeof(res->id), "%s", found);
+        res->usage_charges = res->usage_unmapped = 0; /* rolled back with the rest */
         return 0;
     }
     {
@@ -710,6 +807,9 @@ static int import_body(struct importer *p, FILE *in, instant_t now,
         if (only_cspd_pass(p, from, to, err))
             return -1;
     }
+    if (p->rd->kind == RECON_KIND_USAGE && res->usage_charges &&
+        repo_usage_supersede(ctx->db, imp->id, &res->usage_replaced, &res->usage_held, err))
+        return -1;
     if (repo_recon_import_update(ctx->db, imp, err))
         return -1;
     snprintf(res->id, sizeof(res->id), "%s", imp->id);
@@ -722,6 +822,7 @@ int recon_import(const struct recon_ctx *ctx, FILE *in, const struct recon_impor
     static const struct recon_import_opts none;
     struct recon_reader rd;
     struct recon_stmts st;
+    struct usage_stmts us;
     struct matcher m;
     struct importer p;
     char id[ID_MAXLEN];
@@ -730,6 +831,7 @@ int recon_import(const struct recon_ctx *ctx, FILE *in, const struct recon_impor
     memset(res, 0, sizeof(*res));
     memset(&rd, 0, sizeof(rd));
     memset(&st, 0, sizeof(st));
+    memset(&us, 0, sizeof(us));
     memset(&m, 0, sizeof(m));
     memset(&p, 0, sizeof(p));
     recon_names_init(&m.subs);
@@ -741,6 +843,9 @@ int recon_import(const struct recon_ctx *ctx, FILE *in, const struct recon_impor
     p.o = o;
     p.rd = &rd;
     p.st = &st;
+    p.us = &us;
+    p.res = res;
+    p.last_found = -1;
     p.m = &m;
     if (db_begin(ctx->db, err))
         return -1;
@@ -748,6 +853,7 @@ int recon_import(const struct recon_ctx *ctx, FILE *in, const struct recon_impor
     if (rc == 0)
         rc = import_body(&p, in, now, res, err);
     recon_stmts_release(&st);
+    usage_stmts_release(&us);
     recon_reader_release(&rd);
     matcher_release(&m);
     if (rc || res->duplicate) {

@@ -65,6 +65,10 @@ struct recon_import_result {
     bool duplicate;           /* nothing new was stored */
     const char *duplicate_reason; /* "same file", "same invoice and content" */
     struct recon_import_row row;  /* the import's summary row */
+    /* usage files (docs/billing.md "Azure usage"): billed lines written for the close to
+     * rate, lines of no cspd customer, an earlier import's unrated lines of the same invoice
+     * replaced, and this import's lines held back because that invoice is already rated */
+    int64_t usage_charges, usage_unmapped, usage_replaced, usage_held;
 };
 
 int recon_import(const struct recon_ctx *ctx, FILE *in, const struct recon_import_opts *o,

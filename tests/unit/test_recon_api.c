@@ -141,6 +141,16 @@ static void test_flow(void **state)
     json_decref(j);
     api_resp_release(&resp);
 
+    /* a billed usage file of a customer this installation does not have: nothing to rate */
+    j = upload("tests/fixtures/recon/usage.csv", &resp);
+    assert_int_equal(resp.status, 201);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "usage"),
+                                                        "to_rate")), 0);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "usage"),
+                                                        "unknown_customer")), 2);
+    json_decref(j);
+    api_resp_release(&resp);
+
     j = call(api_h_recon_import_get, NULL, "rci_nope", NULL, &resp);
     assert_int_equal(resp.status, 404);
     json_decref(j);
@@ -189,7 +199,7 @@ static void test_flow(void **state)
     api_resp_release(&resp);
 
     j = call(api_h_recon_imports, NULL, NULL, NULL, &resp);
-    assert_int_equal(json_array_size(json_object_get(j, "items")), 1);
+    assert_int_equal(json_array_size(json_object_get(j, "items")), 2); /* invoice, usage */
     json_decref(j);
     api_resp_release(&resp);
 }

@@ -53,7 +53,7 @@ struct invoice_line {
     char product_id[SKU_MAX];
     char charge_type[24];
     struct date start, end;
-    int32_t quantity;
+    struct dec quantity;               /* seats (whole), or usage units (decimal) */
     struct dec unit_price;
     struct dec eup;                    /* signed */
     struct dec amount;                 /* signed, before tax */

@@ -183,4 +183,49 @@ struct rated_amounts {
 /* The buyer's line (rules above). ERR_OVERFLOW / ERR_INVALID (unknown currency). */
 int rate_line(const struct rate_input *in, struct rated_amounts *out, struct err *err);
 
+/*
+ * Azure usage (usage.c; docs/billing.md "Azure usage"). A line of Microsoft's billed daily
+ * rated usage file has a decimal quantity, a retail (ERP) unit price in the pricing currency
+ * (USD for Azure), the file's PCToBC rate, and Microsoft's cost of the line after PEC in the
+ * billing currency (BillingPreTaxTotal). The seller's price of the WHOLE line, unrounded:
+ *   no rule   the cost (zero margin)                          in the cost's currency
+ *   markup    cost x (1 + X/100)                              in the cost's currency
+ *   discount  UnitPrice x quantity x PCToBC x (1 - X/100)     in Microsoft's billing currency
+ *   fixed     the rule's unit price (unrounded) x quantity    in the rule's currency
+ * (the cost: Microsoft's for the first tier, the distributor's line amount for the second).
+ * Converted to the buyer's currency with `fx` when it differs, then truncated to the buyer
+ * currency's minor unit ONCE per line (nce-rules Part B 7.3). The shown unit price is that
+ * unrounded price over the quantity, 6 places half-up (display only). A cost in another
+ * currency is converted the same way (x cost_fx, truncated), so a line priced at cost has
+ * margin 0 and truncation alone never makes a markup sell below cost (a licence cost is
+ * converted half-up: rate_line). margin = amount - cost.
+ */
+struct usage_rate_input {
+    const struct margin_rule *rule; /* NULL: at cost */
+    struct dec quantity;            /* signed */
+    struct dec cost;                /* seller's cost of the line, signed */
+    char cost_ccy[CCY_MAX];
+    struct dec retail_unit;         /* Microsoft's UnitPrice (retail), pricing currency */
+    struct dec pc_to_bc;            /* the file's PCToBCExchangeRate */
+    char ms_ccy[CCY_MAX];           /* the file's BillingCurrency */
+    char buyer_ccy[CCY_MAX];
+    struct dec fx;                  /* price currency -> buyer; ignored when they agree */
+    struct dec cost_fx;             /* cost_ccy -> buyer; ignored when they agree */
+};
+
+struct usage_rated {
+    char price_ccy[CCY_MAX];        /* the currency the rule priced in */
+    struct dec unit_price;          /* shown, buyer's currency */
+    struct dec amount;              /* signed, buyer's currency, truncated */
+    struct dec cost;                /* signed, buyer's currency */
+    struct dec margin;
+    bool below_cost;
+};
+
+/* The currency `rule` prices a usage line in (rules above), before any conversion. */
+void usage_price_currency(const struct margin_rule *rule, const char *cost_ccy,
+                          const char *ms_ccy, char out[CCY_MAX]);
+int rate_usage_line(const struct usage_rate_input *in, struct usage_rated *out,
+                    struct err *err);
+
 #endif
