@@ -232,6 +232,24 @@ static void test_due_period(void **state)
     assert_string_equal(due(2027, 1, 3, 1, 3), "2026-12");
 }
 
+/* The printed period: the label on calendar months (as before), the dates otherwise. */
+static void test_period_text(void **state)
+{
+    char out[INVOICE_PERIOD_TEXT_MAX];
+
+    (void)state;
+    invoice_period_text("2026-11", 1, out);
+    assert_string_equal(out, "2026-11");
+    invoice_period_text("2026-11", 0, out);
+    assert_string_equal(out, "2026-11");
+    invoice_period_text("2026-11", 15, out);
+    assert_string_equal(out, "15 Nov 2026 - 14 Dec 2026");
+    invoice_period_text("2026-12", 2, out);
+    assert_string_equal(out, "2 Dec 2026 - 1 Jan 2027");
+    invoice_period_text("bad", 15, out);
+    assert_string_equal(out, "bad");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -242,6 +260,7 @@ int main(void)
         cmocka_unit_test(test_periods_tile_the_calendar),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_due_period),
+        cmocka_unit_test(test_period_text),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -256,6 +256,22 @@ bool invoice_period_due(struct date day, int anchor, int close_day,
     return true;
 }
 
+void invoice_period_text(const char *period, int anchor, char out[INVOICE_PERIOD_TEXT_MAX])
+{
+    static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    struct date f, l;
+    struct err ignored;
+
+    if (anchor_or_1(anchor) == 1 || invoice_period_bounds(period, anchor, &f, &l, &ignored) < 0) {
+        snprintf(out, INVOICE_PERIOD_TEXT_MAX, "%s", period ? period : "");
+        return;
+    }
+    snprintf(out, INVOICE_PERIOD_TEXT_MAX, "%d %s %04d - %d %s %04d", f.day % 100,
+             mon[(f.month - 1) % 12], f.year % 10000, l.day % 100, mon[(l.month - 1) % 12],
+             l.year % 10000);
+}
+
 int invoice_period_parse(const char *s, struct date *first, struct date *last,
                          struct err *err)
 {

@@ -169,6 +169,14 @@ int invoice_period_prev(const char *period, char out[INVOICE_PERIOD_MAX], struct
 bool invoice_period_due(struct date day, int anchor, int close_day,
                         char out[INVOICE_PERIOD_MAX]);
 
+/*
+ * The period as printed on an invoice (PDF, general-ledger memo): the label itself for
+ * calendar months ("2026-11", as before anchors), else its dates, "15 Nov 2026 - 14 Dec 2026"
+ * (ASCII: the PDF's font shows nothing else). A bad label or anchor prints the label.
+ */
+#define INVOICE_PERIOD_TEXT_MAX 32
+void invoice_period_text(const char *period, int anchor, char out[INVOICE_PERIOD_TEXT_MAX]);
+
 /* Calendar months (anchor 1): a period "YYYY-MM" and its first and last day. ERR_PARSE. */
 int invoice_period_parse(const char *s, struct date *first, struct date *last,
                          struct err *err);
