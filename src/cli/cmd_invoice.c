@@ -36,32 +36,11 @@ struct inv_opts {
 static int export_period(struct db *db, const char *period, const struct inv_opts *o,
                          struct err *err)
 {
-    static const struct {
-        const char *name;
-        enum period_export_format fmt;
-    } tables[] = {{"invoices", PERIOD_CSV_INVOICES}, {"lines", PERIOD_CSV_LINES},
-                  {"margins_customer", PERIOD_CSV_MARGINS_CUSTOMER},
-                  {"margins_reseller", PERIOD_CSV_MARGINS_RESELLER},
-                  {"margins_product", PERIOD_CSV_MARGINS_PRODUCT}};
     const struct scope all = {.kind = SCOPE_INSTALLATION, .role = ROLE_OPERATOR};
-    const char *fmt = o->format ? o->format : "csv";
-    enum period_export_format f = PERIOD_CSV_LINES;
-    bool found = !o->table;
+    enum period_export_format f;
 
-    if (strcmp(fmt, "xlsx") == 0)
-        f = PERIOD_XLSX;
-    else if (strcmp(fmt, "gl") == 0)
-        f = PERIOD_GL;
-    else if (strcmp(fmt, "csv") != 0)
-        return err_set(err, ERR_INVALID, "format", "unknown format '%s' (csv, xlsx, gl)", fmt);
-    for (size_t i = 0; o->table && i < sizeof(tables) / sizeof(tables[0]); i++)
-        if (strcmp(o->table, tables[i].name) == 0) {
-            f = tables[i].fmt;
-            found = true;
-        }
-    if (!found || (o->table && strcmp(fmt, "csv") != 0))
-        return err_set(err, ERR_INVALID, "table", "--table is one of invoices, lines, "
-                       "margins_customer, margins_reseller, margins_product (CSV only)");
+    if (invoice_period_export_format(o->format, o->table, &f, err) < 0)
+        return -1;
     return invoice_period_export(db, &all, period, f, o->out, stdout, err);
 }
 

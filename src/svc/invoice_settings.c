@@ -76,6 +76,11 @@ int invoice_days_set(const struct bill_ctx *ctx, const char *partner_id, int per
             goto fail;
         }
     }
+    if (after.period_day == before.period_day && after.close_day == before.close_day) {
+        db_rollback(ctx->db); /* nothing changes: nothing written, nothing audited */
+        *out = after;
+        return 0;
+    }
     days_json(&before, bj, sizeof(bj));
     days_json(&after, aj, sizeof(aj));
     if (repo_invoice_put_days(ctx->db, partner_id, after.period_day, after.close_day, now,
