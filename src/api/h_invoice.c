@@ -186,14 +186,16 @@ void api_h_invoices_close(struct api_req *req, struct api_resp *resp)
     api_db_release(req->ctx);
     h_billing_reply(resp, rc, &err, 200,
                     rc < 0 ? NULL
-                           : json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:I}", "period",
+                           : json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+                                       "period",
                                        period, "draft", draft && json_is_true(draft),
                                        "issuers", (json_int_t)st.issuers, "already_closed",
                                        (json_int_t)st.already_closed, "rated",
                                        (json_int_t)st.rated, "invoices",
                                        (json_int_t)st.invoices, "adjustments",
                                        (json_int_t)st.adjustments, "alerts",
-                                       (json_int_t)st.alerts));
+                                       (json_int_t)st.alerts, "not_started",
+                                       (json_int_t)st.not_started));
 }
 
 enum action { ACT_PAY, ACT_VOID, ACT_CREDIT };

@@ -144,6 +144,7 @@ static const struct cli_command commands[] = {
      "       cspd invoice show ID|NUMBER [--format json|csv|pdf] [--out FILE] [--db PATH]\n"
      "       cspd invoice pay|void|credit ID [--at INSTANT] [--db PATH]\n"
      "       cspd invoice export PERIOD --format csv|xlsx|gl [--table T] [--out FILE]\n"
+     "       cspd invoice settings PARTNER [--period-day D] [--close-day D] [--db PATH]\n"
      "\n"
      "close   rate every Microsoft charge of PERIOD (YYYY-MM) and issue the invoices, one\n"
      "        transaction per issuer; running it twice changes nothing (docs/billing.md)\n"
@@ -153,7 +154,10 @@ static const struct cli_command commands[] = {
      "credit  issue a credit note cancelling a finalized invoice; prints its id\n"
      "export  the period for accounting: csv (--table invoices|lines|margins_customer|\n"
      "        margins_reseller|margins_product; default lines), xlsx (every table, one\n"
-     "        sheet each; --out required) or gl (general-ledger journal per invoice)\n"},
+     "        sheet each; --out required) or gl (general-ledger journal per invoice)\n"
+     "settings  print an issuer's billing days; --period-day D (1-28): its periods run\n"
+     "        from day D to day D-1 of the next month (1 = calendar months; refused once\n"
+     "        it has billed); --close-day D (1-28): the day cspd day --close closes them\n"},
     {"margins", cmd_margins, "margin rules: list, add, end",
      "usage: cspd margins list [--seller ID] [--db PATH]\n"
      "       cspd margins add --seller ID --kind markup|discount|fixed --value N\n"
