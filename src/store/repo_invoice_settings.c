@@ -13,11 +13,8 @@
 int repo_invoice_billed(struct db *db, const char *partner_id, bool *billed,
                         char first_period[INVOICE_PERIOD_MAX], struct err *err)
 {
-    /* both indexed: billing_closes' key starts with the issuer, rated_lines_by_seller */
-    static const char sql[] =
-        "SELECT MIN(p) FROM (SELECT MIN(period) AS p FROM billing_closes"
-        " WHERE issuer_partner_id = ?1 UNION ALL SELECT MIN(period) FROM rated_lines"
-        " WHERE seller_id = ?1)";
+    /* rated_lines_by_seller (seller_id, ...) */
+    static const char sql[] = "SELECT MIN(period) FROM rated_lines WHERE seller_id = ?";
     struct db_stmt *st = NULL;
     int rc = -1, step;
 
@@ -54,6 +51,26 @@ int repo_invoice_put_days(struct db *db, const char *partner_id, int period_day,
         db_bind_int64(st, 3, close_day, err) < 0 || db_bind_int64(st, 4, now, err) < 0 ||
         db_step(st, err) < 0)
         goto out;
+    rc = 0;
+out:
+    db_finalize(st);
+    return rc;
+}
+
+int repo_invoice_reopen_empty(struct db *db, const char *partner_id, const char *from_period,
+                              int *reopened, struct err *err)
+{
+    struct db_stmt *st = NULL;
+    int rc = -1;
+
+    *reopened = 0;
+    if (db_prepare(db, "DELETE FROM billing_closes WHERE issuer_partner_id = ? AND"
+                       " period >= ? AND invoices = 0", &st, err) < 0)
+        return -1;
+    if (db_bind_text(st, 1, partner_id, err) < 0 || db_bind_text(st, 2, from_period, err) < 0 ||
+        db_step(st, err) < 0)
+        goto out;
+    *reopened = (int)db_changes(db);
     rc = 0;
 out:
     db_finalize(st);

@@ -3,11 +3,15 @@
  * daily close step's day (close_day), read and set for the CLI (`cspd invoice settings`) and
  * the API (/v1/partners/{id}/billing-settings); invoice_svc.h states the rules.
  *
- * A change of the anchor moves the boundaries of every period, the closed ones included, and
- * rated lines keep the period they were given when rated: so once an issuer has billed (closed
- * a period, or rated a line as seller — a draft close does) its anchor no longer changes
- * (ERR_CONFLICT "period_day_in_use"). Nothing is then billed twice or skipped. The close day
- * only says when the daily step runs and may change at any time.
+ * A change of the anchor moves the boundaries of every period, and rated lines keep the
+ * period they were given when rated: so once an issuer has rated a line as seller (a close or
+ * a draft close that had anything to bill) its anchor no longer changes (ERR_CONFLICT
+ * "period_day_in_use"), and no line is ever on two periods' invoices or on none.
+ * Before that, its closes are all empty (the daily step closes every issuer's due period,
+ * billed or not): those of the period holding the change's day and later are reopened, so the
+ * close step closes them again on the new days; earlier ones stay closed, and a late line that
+ * falls in one is billed as an adjustment on the next close, as any late line.
+ * The close day only says when the daily step runs and may change at any time.
  */
 #include <stdio.h>
 #include <string.h>
@@ -70,9 +74,9 @@ int invoice_days_set(const struct bill_ctx *ctx, const char *partner_id, int per
             goto fail;
         if (billed) {
             err_set_(err, __func__, __LINE__, ERR_CONFLICT, "period_day_in_use", "period_day",
-                     "%s has billed since period %s on day %d of the month; its periods "
-                     "cannot move now (that would bill some days twice or skip them)",
-                     partner_id, first, before.period_day);
+                     "%s has billed lines since period %s on day %d of the month; its "
+                     "periods cannot move now (billed lines keep their periods)", partner_id,
+                     first, before.period_day);
             goto fail;
         }
     }
@@ -80,6 +84,14 @@ int invoice_days_set(const struct bill_ctx *ctx, const char *partner_id, int per
         db_rollback(ctx->db); /* nothing changes: nothing written, nothing audited */
         *out = after;
         return 0;
+    }
+    if (after.period_day != before.period_day) {
+        char current[INVOICE_PERIOD_MAX];
+        int reopened;
+
+        invoice_period_of_day(instant_date(now), after.period_day, current);
+        if (repo_invoice_reopen_empty(ctx->db, partner_id, current, &reopened, err) < 0)
+            goto fail;
     }
     days_json(&before, bj, sizeof(bj));
     days_json(&after, aj, sizeof(aj));

@@ -317,17 +317,42 @@ static void test_setting_rules(void **state)
     assert_int_equal(count("SELECT COUNT(*) FROM audit_log WHERE action ="
                            " 'billing_settings.update'"), 3);
 
-    /* after a close: the anchor stays, the close day may still move */
-    assert_int_equal(invoice_close(&ctx, "2026-11", false, at("2026-12-15T06:00:00Z"), &st, &e),
+    /*
+     * Closes with nothing to bill (the daily step closes every issuer's due period) do not pin
+     * it. With D = 15, 2026-10 (10-15 .. 11-14) and 2026-11 (11-15 .. 12-14) closed empty on
+     * 2026-11-16; back to D = 1 on 2026-11-20: the period holding that day is 2026-11, so its
+     * close is reopened (the step will close the calendar month); 2026-10 stays closed.
+     */
+    assert_int_equal(invoice_close(&ctx, "2026-10", false, at("2026-11-16T06:00:00Z"), &st, &e),
                      0);
-    assert_int_equal(invoice_days_set(&ctx, "prt_P", 1, 0, 0, &d, &e), -1);
+    assert_int_equal(invoice_close(&ctx, "2026-11", false, at("2026-11-16T06:00:00Z"), &st, &e),
+                     0);
+    assert_int_equal(count("SELECT COUNT(*) FROM billing_closes WHERE invoices = 0 AND"
+                           " issuer_partner_id = 'prt_P'"), 2);
+    assert_int_equal(invoice_days_set(&ctx, "prt_P", 1, 0, at("2026-11-20T00:00:00Z"), &d, &e),
+                     0);
+    assert_string_equal(one("SELECT group_concat(period) FROM billing_closes WHERE"
+                            " issuer_partner_id = 'prt_P'"), "2026-10");
+
+    /* once a line is rated: the anchor stays, the close day may still move */
+    customer("cus_M", "prt_P", NULL, NULL, "EUR");
+    subscription("sub_M", "prt_P", "cus_M", "PROD1:0001");
+    charge("sub_M", "new", "PROD1:0001", "2026-11-01", "2026-11-30", 1, "10.00", "10.00",
+           "10.00", "EUR", "EUR", NULL, NULL);
+    assert_int_equal(invoice_close(&ctx, "2026-11", false, at("2026-12-01T06:00:00Z"), &st, &e),
+                     0);
+    assert_int_equal(st.rated, 1);
+    assert_int_equal(invoice_days_set(&ctx, "prt_P", 15, 0, 0, &d, &e), -1);
     assert_int_equal(e.code, ERR_CONFLICT);
     assert_string_equal(e.reason, "period_day_in_use");
     assert_string_equal(e.field, "period_day");
+    assert_non_null(strstr(e.msg, "2026-11"));
     assert_int_equal(invoice_days_get(&ctx, "prt_P", &d, &e), 0);
-    assert_int_equal(d.period_day, 15);
-    assert_int_equal(invoice_days_set(&ctx, "prt_P", 15, 20, 0, &d, &e), 0); /* same day: ok */
+    assert_int_equal(d.period_day, 1);
+    assert_int_equal(invoice_days_set(&ctx, "prt_P", 1, 20, 0, &d, &e), 0); /* same day: ok */
     assert_int_equal(d.close_day, 20);
+    assert_int_equal(count("SELECT COUNT(*) FROM audit_log WHERE action ="
+                           " 'billing_settings.update'"), 5);
 }
 
 /* Rated lines without a close (a draft close) also pin the anchor. */
