@@ -44,8 +44,9 @@ static const struct cli_command commands[] = {
      "\n"
      "Run the daily cycle for every subscription up to 00:00 UTC of DATE (default: today).\n"
      "Running it twice for the same day changes nothing the second time.\n"
-     "  --close   then close the previous month for every issuer whose close day\n"
-     "            (billing_settings.close_day, default 1) has come (docs/billing.md)\n"},
+     "  --close   then, for every issuer whose close day (billing_settings.close_day,\n"
+     "            default 1) has come, close its latest ended billing period (the previous\n"
+     "            month on calendar months; docs/billing.md)\n"},
     {"demo", cmd_demo, "seed a synthetic book of business; write its Microsoft files",
      "usage: cspd demo seed [--db PATH] [--partners N] [--customers N] [--subscriptions N]\n"
      "                      [--months N] [--seed S] [--start YYYY-MM-DD]\n"
