@@ -372,6 +372,37 @@ static void test_draft_pins_the_anchor(void **state)
     assert_non_null(strstr(e.msg, "2026-09")); /* the earliest period it has rated */
 }
 
+/*
+ * A chain on two period days: distributor prt_D on calendar months, reseller prt_R on the
+ * 15th (billing_fixture.h's chain, plus S1 cycleCharge 2026-12-05 .. 2027-01-04). prt_D
+ * closes 2026-11 first (lines up to 11-30); prt_R's 2026-11 runs to 12-14, so its close rates
+ * the December line for both tiers: prt_D's line to prt_R takes prt_D's period (2026-12),
+ * prt_R's line to cus_C its own (12-05 < 15: 2026-11). The November lines (11-01, 11-05,
+ * 11-12, all before the 15th) are prt_R's 2026-10 and prt_D's 2026-11.
+ */
+static void test_chain_lines_take_their_sellers_periods(void **state)
+{
+    struct billing_days d;
+    struct close_stats st;
+    struct err e;
+
+    (void)state;
+    chain_setup();
+    charge("sub_S1", "cycleCharge", "PROD1:0001", "2026-12-05", "2027-01-04", 10, "10.08",
+           "10.08", "100.80", "EUR", "EUR", NULL, NULL);
+    assert_int_equal(invoice_days_set(&ctx, "prt_R", 15, 0, 0, &d, &e), 0);
+    if (invoice_close(&ctx, "2026-11", false, at("2026-12-15T06:00:00Z"), &st, &e) < 0)
+        fail_msg("close: %s", e.msg);
+    assert_string_equal(one("SELECT tier || ':' || period FROM rated_lines WHERE charge_id ="
+                            " 'chg_0006' AND seller_id = 'prt_D'"), "reseller:2026-12");
+    assert_string_equal(one("SELECT tier || ':' || period FROM rated_lines WHERE charge_id ="
+                            " 'chg_0006' AND seller_id = 'prt_R'"), "customer:2026-11");
+    assert_string_equal(one("SELECT group_concat(DISTINCT period) FROM rated_lines WHERE"
+                            " seller_id = 'prt_R' AND charge_id <> 'chg_0006'"), "2026-10");
+    assert_string_equal(one("SELECT group_concat(DISTINCT period) FROM rated_lines WHERE"
+                            " seller_id = 'prt_D' AND charge_id <> 'chg_0006'"), "2026-11");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -383,6 +414,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_invoice_shows_the_dates, open_db, close_db),
         cmocka_unit_test_setup_teardown(test_setting_rules, open_db, close_db),
         cmocka_unit_test_setup_teardown(test_draft_pins_the_anchor, open_db, close_db),
+        cmocka_unit_test_setup_teardown(test_chain_lines_take_their_sellers_periods, open_db,
+                                        close_db),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
