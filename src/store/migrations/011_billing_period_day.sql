@@ -1,4 +1,4 @@
--- store/migrations/011_billing_period_day.sql — the day of the month an issuer's billing
+-- store/migrations/ (billing_period_day) — the day of the month an issuer's billing
 -- periods start on (issue 7; docs/billing.md "Billing periods").
 --
 -- Period 'YYYY-MM' runs from day period_day of that month to day period_day - 1 of the next;
