@@ -7,7 +7,8 @@
 # changes), exports the invoice as JSON, CSV and PDF and reads the PDF back with pdftotext;
 # margin rules from the command line (below cost refused, then allowed with its alert; a rule
 # that priced lines cannot end before them), the margin report and TTM revenue, the period
-# exports (XLSX re-opened as a zip, the general ledger balanced) and `cspd day --close`.
+# exports (XLSX re-opened as a zip, the general ledger balanced) and `cspd day --close`; then a
+# partner whose billing periods start on the 15th (`cspd invoice settings`, the daily step).
 # Worked by hand: 10 seats at 10.08 -> 12.096 -> 12.10 x 10 = 121.00; VAT 19% = 22.99;
 # total 143.99.
 set -u
@@ -140,5 +141,50 @@ ok $? "paid"
 out=$("$BIN" invoice void INV-2026-000001 --db "$db" 2>&1)
 [ $? -eq 1 ]
 ok $? "a paid invoice cannot be voided" "$out"
+
+# ---- billing periods on the 15th (docs/billing.md "Billing periods") ----
+# prt_F bills cus_F at cost (no rule, no tax): a line starting 2026-11-14 (its 2026-10) and one
+# starting 2026-11-15 (its 2026-11, 11-15 .. 12-14), 1 x 7.00 each.
+sqlite3 "$db" <<'SQL'
+INSERT INTO partners (id, kind, name, country, currency, created_at)
+    VALUES ('prt_F', 'direct', 'Fifteen Ltd', 'DE', 'EUR', 0);
+INSERT INTO customers (id, owner_partner_id, name, country, market, billing_currency, created_at)
+    VALUES ('cus_F', 'prt_F', 'Mid Month AG', 'DE', 'DE', 'EUR', 0);
+INSERT INTO subscriptions (id, partner_id, customer_id, sku, term, billing, status, quantity,
+                           created_at, updated_at)
+    VALUES ('sub_F', 'prt_F', 'cus_F', 'PROD7:0001', 'P1M', 'monthly', 'active', 1, 0, 0);
+INSERT INTO charges (id, subscription_id, event_seq, charge_type, sku, start_date, end_date,
+                     quantity, unit_price, effective_unit_price, subtotal, currency,
+                     billing_currency, est, created_at)
+    VALUES ('chg_F1', 'sub_F', 1, 'new', 'PROD7:0001', '2026-11-14', '2026-12-13', 1,
+            '7.00', '7.00', '7.00', 'EUR', 'EUR', 0, 0),
+           ('chg_F2', 'sub_F', 2, 'new', 'PROD7:0001', '2026-11-15', '2026-12-14', 1,
+            '7.00', '7.00', '7.00', 'EUR', 'EUR', 0, 0);
+SQL
+out=$("$BIN" invoice settings prt_F --period-day 15 --close-day 15 --db "$db" 2>&1)
+[ "$out" = "prt_F period_day=15 close_day=15" ]
+ok $? "cspd invoice settings: prt_F's periods start on the 15th, closed on the 15th" "$out"
+out=$("$BIN" invoice settings prt_F --period-day 29 --db "$db" 2>&1)
+[ $? -eq 1 ] && case "$out" in *"(invalid: period_day)"*) true ;; *) false ;; esac
+ok $? "period day 29 is refused naming period_day" "$out"
+out=$("$BIN" invoice settings prt_P --period-day 15 --db "$db" 2>&1)
+[ $? -eq 1 ] && case "$out" in *"(period_day_in_use: period_day)"*) true ;; *) false ;; esac
+ok $? "prt_P has billed November: its period day cannot move" "$out"
+"$BIN" day --date 2026-12-14 --close --db "$db" >/dev/null 2>&1
+got=$(sqlite3 "$db" "SELECT COUNT(*) FROM billing_closes WHERE issuer_partner_id = 'prt_F'
+    AND period = '2026-11'")
+[ "$got" = 0 ]
+ok $? "cspd day --close on 2026-12-14: prt_F's 2026-11 has not ended" "$got"
+"$BIN" day --date 2026-12-16 --close --db "$db" >/dev/null 2>&1
+got=$(sqlite3 "$db" "SELECT i.period, i.total, group_concat(r.charge_id) FROM invoices i
+    JOIN rated_lines r ON r.invoice_id = i.id WHERE i.issuer_partner_id = 'prt_F'
+    GROUP BY i.id")
+[ "$got" = "2026-11|7|chg_F2" ]
+ok $? "... on 2026-12-16 (a day late) its 2026-11 closes with the 11-15 line only" "$got"
+num=$(sqlite3 "$db" "SELECT id FROM invoices WHERE issuer_partner_id = 'prt_F'")
+"$BIN" invoice show "$num" --format pdf --out "$tmp/f.pdf" --db "$db" 2>&1
+txt=$(pdftotext -layout "$tmp/f.pdf" - 2>&1)
+case "$txt" in *"Period: 15 Nov 2026 - 14 Dec 2026"*) r=0 ;; *) r=1 ;; esac
+ok $r "the PDF shows the period's dates" "$txt"
 
 tap_done

@@ -1,6 +1,7 @@
 /*
- * api/h_invoice.c — /v1/invoices: list, read (JSON, CSV or PDF), close a period, pay, void,
- * credit (docs/billing.md "API"). Thin: scope from the auth step, one svc/invoice_svc.h or
+ * api/h_invoice.c — /v1/invoices: list, read (JSON, CSV or PDF), close a period, export a
+ * period (CSV, XLSX, general ledger), pay, void, credit; and an issuer's billing days
+ * (/v1/partners/{id}/billing-settings) (docs/billing.md "API"). Thin: scope from the auth step, one svc/invoice_svc.h or
  * store read with the store held, the JSON (or file) of the result.
  *
  * Reads are scoped in the repository (store/repo_invoice.c): a partner sees the invoices it
@@ -18,6 +19,7 @@
 #include "api/router.h"
 #include "io/export_invoice.h"
 #include "store/repo_invoice.h"
+#include "svc/invoice_report.h"
 #include "svc/invoice_svc.h"
 
 void h_billing_reply(struct api_resp *resp, int rc, const struct err *err, int status,
@@ -184,7 +186,7 @@ void api_h_invoices_close(struct api_req *req, struct api_resp *resp)
     api_db_release(req->ctx);
     h_billing_reply(resp, rc, &err, 200,
                     rc < 0 ? NULL
-                           : json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+                           : json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
                                        "period",
                                        period, "draft", draft && json_is_true(draft),
                                        "issuers", (json_int_t)st.issuers, "already_closed",
@@ -193,7 +195,8 @@ void api_h_invoices_close(struct api_req *req, struct api_resp *resp)
                                        (json_int_t)st.invoices, "adjustments",
                                        (json_int_t)st.adjustments, "alerts",
                                        (json_int_t)st.alerts, "usage_rated",
-                                       (json_int_t)st.usage_rated));
+                                       (json_int_t)st.usage_rated, "not_started",
+                                       (json_int_t)st.not_started));
 }
 
 enum action { ACT_PAY, ACT_VOID, ACT_CREDIT };
@@ -247,4 +250,137 @@ void api_h_invoice_void(struct api_req *req, struct api_resp *resp)
 void api_h_invoice_credit(struct api_req *req, struct api_resp *resp)
 {
     act(req, resp, ACT_CREDIT);
+}
+
+/* ---- period exports ------------------------------------------------------------------ */
+
+struct export_job {
+    struct db *db;
+    const struct scope *scope;
+    const char *period;
+    enum period_export_format fmt;
+};
+
+static int write_period_export(const void *ctx, const char *path, struct err *err)
+{
+    const struct export_job *j = ctx;
+
+    return invoice_period_export(j->db, j->scope, j->period, j->fmt, path, NULL, err);
+}
+
+/*
+ * GET /v1/invoices/export?period=YYYY-MM&format=csv|xlsx|gl&table=T — the bytes of
+ * `cspd invoice export PERIOD --format F [--table T]` for the invoices in the caller's scope
+ * (svc/invoice_report.h); another partner's invoices are simply not in it.
+ */
+void api_h_invoices_export(struct api_req *req, struct api_resp *resp)
+{
+    const char *format = api_req_query(req, "format"), *table = api_req_query(req, "table");
+    char name[96];
+    struct export_job j;
+    struct scope s;
+    struct err err;
+
+    if (api_scope_or_reply(req, resp, &s) != 0)
+        return;
+    memset(&j, 0, sizeof(j));
+    j.period = api_req_query(req, "period");
+    if (!h_billing_period_ok(j.period)) {
+        api_error_reply(resp, ERR_INVALID, "period", "period must be YYYY-MM");
+        return;
+    }
+    err_clear(&err);
+    if (invoice_period_export_format(format, table, &j.fmt, &err) < 0) {
+        api_err_reply(resp, &err);
+        return;
+    }
+    if (j.fmt == PERIOD_XLSX)
+        snprintf(name, sizeof(name), "cspd-%s.xlsx", j.period);
+    else if (j.fmt == PERIOD_GL)
+        snprintf(name, sizeof(name), "cspd-%s-gl.csv", j.period);
+    else
+        snprintf(name, sizeof(name), "cspd-%s-%s.csv", j.period, table ? table : "lines");
+    j.scope = &s;
+    j.db = api_db_acquire(req->ctx);
+    api_file_reply(resp, write_period_export, &j,
+                   j.fmt == PERIOD_XLSX ? API_XLSX_TYPE : "text/csv; charset=utf-8", name);
+    api_db_release(req->ctx);
+}
+
+/* ---- an issuer's billing days ------------------------------------------------------- */
+
+static json_t *days_json(const char *partner_id, const struct billing_days *d)
+{
+    return json_pack("{s:s, s:i, s:i}", "partner_id", partner_id, "period_day", d->period_day,
+                     "close_day", d->close_day);
+}
+
+static struct bill_ctx bill_ctx_of(struct api_req *req, const struct scope *s)
+{
+    struct bill_ctx ctx;
+
+    memset(&ctx, 0, sizeof(ctx));
+    ctx.scope = s;
+    ctx.request_id = req->request_id;
+    return ctx;
+}
+
+/* GET /v1/partners/{id}/billing-settings */
+void api_h_billing_settings_get(struct api_req *req, struct api_resp *resp)
+{
+    const char *id = api_req_param(req, "id");
+    struct billing_days d;
+    struct bill_ctx ctx;
+    struct scope s;
+    struct err err;
+    int rc;
+
+    if (api_scope_or_reply(req, resp, &s) != 0)
+        return;
+    ctx = bill_ctx_of(req, &s);
+    err_clear(&err);
+    ctx.db = api_db_acquire(req->ctx);
+    rc = invoice_days_get(&ctx, id, &d, &err);
+    api_db_release(req->ctx);
+    h_billing_reply(resp, rc, &err, 200, rc < 0 ? NULL : days_json(id, &d));
+}
+
+/* A day of the month 1..28 in the body, or absent (0: keep); -1 replied. */
+static int day_field(struct api_req *req, struct api_resp *resp, const char *name, int *out)
+{
+    json_t *v = json_object_get(req->body, name);
+
+    *out = 0;
+    if (!v)
+        return 0;
+    if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > 28) {
+        api_error_reply(resp, ERR_INVALID, name, "%s must be an integer day of the month 1..28",
+                        name);
+        return -1;
+    }
+    *out = (int)json_integer_value(v);
+    return 0;
+}
+
+/* PATCH /v1/partners/{id}/billing-settings {"period_day":15,"close_day":15} */
+void api_h_billing_settings_update(struct api_req *req, struct api_resp *resp)
+{
+    static const char *const fields[] = {"period_day", "close_day", NULL};
+    const char *id = api_req_param(req, "id");
+    struct billing_days d;
+    struct bill_ctx ctx;
+    struct scope s;
+    struct err err;
+    int period_day, close_day, rc;
+
+    if (api_scope_or_reply(req, resp, &s) != 0 || api_fields_known_or_reply(req, resp, fields) ||
+        day_field(req, resp, "period_day", &period_day) < 0 ||
+        day_field(req, resp, "close_day", &close_day) < 0)
+        return;
+    ctx = bill_ctx_of(req, &s);
+    err_clear(&err);
+    ctx.db = api_db_acquire(req->ctx);
+    rc = invoice_days_set(&ctx, id, period_day, close_day, api_now(req->ctx), &d, &err);
+    api_db_release(req->ctx);
+    h_billing_reply(resp, rc, &err, 200, rc < 0 ? NULL : days_json(id, &d));
 }

@@ -321,6 +321,18 @@
     "\"properties\":{\"period\":{\"type\":\"string\",\"pattern\":\"^[0-9]{4}-[0-9]{2}$\"}," \
     "\"draft\":{\"type\":\"boolean\"}}}"
 
+#define SCHEMA_BILLING_DAYS \
+    "{\"type\":\"object\",\"required\":[\"partner_id\",\"period_day\",\"close_day\"]," \
+    "\"properties\":{\"partner_id\":" BILL_S ",\"period_day\":{\"type\":\"integer\"," \
+    "\"minimum\":1,\"maximum\":28},\"close_day\":{\"type\":\"integer\",\"minimum\":1," \
+    "\"maximum\":28}}}"
+
+#define SCHEMA_BILLING_DAYS_PATCH \
+    "{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{" \
+    "\"period_day\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":28," \
+    "\"description\":\"periods run from this day to the day before it next month\"}," \
+    "\"close_day\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":28}}}"
+
 #define SCHEMA_CLOSE_STATS \
     "{\"type\":\"object\",\"required\":[\"period\",\"issuers\",\"rated\",\"invoices\"]}"
 
@@ -627,6 +639,11 @@ static const struct api_route routes[] = {
      API_TENANCY_SCOPED, "closeInvoices",
      "Close a billing period for the caller's issuers: rate, invoice, number (idempotent)",
      SCHEMA_CLOSE, SCHEMA_CLOSE_STATS, NULL},
+    {"GET", "/v1/invoices/export", api_h_invoices_export, API_ROLE_STAFF, 0,
+     API_TENANCY_SCOPED, "exportInvoicePeriod",
+     "A period's invoices in the caller's scope for accounting, as `cspd invoice export`: "
+     "?period=YYYY-MM, ?format=csv|xlsx|gl, ?table=invoices|lines|margins_customer|"
+     "margins_reseller|margins_product (csv); XLSX is " API_XLSX_TYPE, NULL, NULL, "text/csv"},
     {"GET", "/v1/invoices/{id}", api_h_invoice_get, API_ROLE_READ, 0, API_TENANCY_SCOPED,
      "getInvoice", "An invoice by id or number (?format=json|csv|pdf)", NULL, SCHEMA_INVOICE,
      NULL},
@@ -640,6 +657,13 @@ static const struct api_route routes[] = {
      API_TENANCY_SCOPED, "creditInvoice",
      "Issue the credit note cancelling a finalized or paid invoice", SCHEMA_EMPTY,
      SCHEMA_INVOICE, NULL},
+    {"GET", "/v1/partners/{id}/billing-settings", api_h_billing_settings_get, API_ROLE_STAFF,
+     0, API_TENANCY_SCOPED, "getBillingSettings",
+     "An issuer's billing period day and close day", NULL, SCHEMA_BILLING_DAYS, NULL},
+    {"PATCH", "/v1/partners/{id}/billing-settings", api_h_billing_settings_update,
+     API_ROLE_BILLING, 1024, API_TENANCY_SCOPED, "updateBillingSettings",
+     "Set the billing period day (not once the issuer has billed: 409) and close day (audited)",
+     SCHEMA_BILLING_DAYS_PATCH, SCHEMA_BILLING_DAYS, NULL},
     {"GET", "/v1/margin-rules", api_h_margin_rules_list, API_ROLE_STAFF, 0, API_TENANCY_SCOPED,
      "listMarginRules", "Margin rules of the sellers in the caller's scope (?seller_id)", NULL,
      SCHEMA_RULES, NULL},

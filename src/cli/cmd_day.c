@@ -8,8 +8,9 @@
  * flag and prints one summary line. Running it twice for the same day changes nothing the second
  * time. The database must exist and be migrated (`cspd db migrate`); it is never created here.
  * With --close, the billing close step follows (svc/invoice_svc.h invoice_close_due): every
- * issuer whose close day has come closes the previous month. Exit status: 0 done, 1 the run
- * failed, 2 usage error.
+ * issuer whose close day has come closes its period due (the previous month on calendar
+ * months; docs/billing.md "The daily-cycle step"). Exit status: 0 done, 1 the run failed,
+ * 2 usage error.
  */
 #include <getopt.h>
 #include <string.h>

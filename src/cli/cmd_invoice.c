@@ -7,6 +7,7 @@
  *   cspd invoice show ID|NUMBER [--format json|csv|pdf] [--out FILE] [--db PATH]
  *   cspd invoice pay|void|credit ID [--at INSTANT] [--db PATH]
  *   cspd invoice export PERIOD --format csv|xlsx|gl [--table T] [--out FILE] [--db PATH]
+ *   cspd invoice settings PARTNER [--period-day D] [--close-day D] [--at INSTANT] [--db PATH]
  *
  * Thin: svc/invoice_svc.h does the work; this file parses flags, opens the database (which
  * must exist and be migrated) with the installation's scope, and prints. --at fixes "now"
@@ -28,40 +29,54 @@
 #include "svc/invoice_svc.h"
 
 struct inv_opts {
-    const char *db, *at, *period, *format, *out, *table;
+    const char *db, *at, *period, *format, *out, *table, *period_day, *close_day;
     bool draft;
 };
+
+/* --period-day / --close-day: a whole number 1..28 (absent: 0, keep). ERR_INVALID naming it. */
+static int day_arg(const char *field, const char *s, int *out, struct err *err)
+{
+    char *end;
+    long v;
+
+    *out = 0;
+    if (!s)
+        return 0;
+    v = strtol(s, &end, 10);
+    if (end == s || *end || v < 1 || v > 28)
+        return err_set(err, ERR_INVALID, field, "%s is a day of the month 1..28, not '%.16s'",
+                       field, s);
+    *out = (int)v;
+    return 0;
+}
+
+/* `invoice settings PARTNER [--period-day D] [--close-day D]`: set (if given), then print. */
+static int settings(const struct bill_ctx *ctx, const char *partner, const struct inv_opts *o,
+                    instant_t now, struct err *err)
+{
+    struct billing_days d;
+    int period_day, close_day;
+
+    if (day_arg("period_day", o->period_day, &period_day, err) < 0 ||
+        day_arg("close_day", o->close_day, &close_day, err) < 0)
+        return -1;
+    if ((period_day || close_day
+             ? invoice_days_set(ctx, partner, period_day, close_day, now, &d, err)
+             : invoice_days_get(ctx, partner, &d, err)) < 0)
+        return -1;
+    printf("%s period_day=%d close_day=%d\n", partner, d.period_day, d.close_day);
+    return 0;
+}
 
 /* `invoice export PERIOD --format csv|xlsx|gl [--table T] [--out FILE]` */
 static int export_period(struct db *db, const char *period, const struct inv_opts *o,
                          struct err *err)
 {
-    static const struct {
-        const char *name;
-        enum period_export_format fmt;
-    } tables[] = {{"invoices", PERIOD_CSV_INVOICES}, {"lines", PERIOD_CSV_LINES},
-                  {"margins_customer", PERIOD_CSV_MARGINS_CUSTOMER},
-                  {"margins_reseller", PERIOD_CSV_MARGINS_RESELLER},
-                  {"margins_product", PERIOD_CSV_MARGINS_PRODUCT}};
     const struct scope all = {.kind = SCOPE_INSTALLATION, .role = ROLE_OPERATOR};
-    const char *fmt = o->format ? o->format : "csv";
-    enum period_export_format f = PERIOD_CSV_LINES;
-    bool found = !o->table;
+    enum period_export_format f;
 
-    if (strcmp(fmt, "xlsx") == 0)
-        f = PERIOD_XLSX;
-    else if (strcmp(fmt, "gl") == 0)
-        f = PERIOD_GL;
-    else if (strcmp(fmt, "csv") != 0)
-        return err_set(err, ERR_INVALID, "format", "unknown format '%s' (csv, xlsx, gl)", fmt);
-    for (size_t i = 0; o->table && i < sizeof(tables) / sizeof(tables[0]); i++)
-        if (strcmp(o->table, tables[i].name) == 0) {
-            f = tables[i].fmt;
-            found = true;
-        }
-    if (!found || (o->table && strcmp(fmt, "csv") != 0))
-        return err_set(err, ERR_INVALID, "table", "--table is one of invoices, lines, "
-                       "margins_customer, margins_reseller, margins_product (CSV only)");
+    if (invoice_period_export_format(o->format, o->table, &f, err) < 0)
+        return -1;
     return invoice_period_export(db, &all, period, f, o->out, stdout, err);
 }
 
@@ -154,7 +169,8 @@ int cmd_invoice(int argc, char **argv)
         {"db", required_argument, NULL, 'b'},   {"at", required_argument, NULL, 'a'},
         {"period", required_argument, NULL, 'p'}, {"format", required_argument, NULL, 'f'},
         {"out", required_argument, NULL, 'o'},  {"draft", no_argument, NULL, 'd'},
-        {"table", required_argument, NULL, 't'}, {NULL, 0, NULL, 0},
+        {"table", required_argument, NULL, 't'}, {"period-day", required_argument, NULL, 'P'},
+        {"close-day", required_argument, NULL, 'C'}, {NULL, 0, NULL, 0},
     };
     const struct scope all = {.kind = SCOPE_INSTALLATION, .role = ROLE_OPERATOR};
     struct inv_opts o = {0};
@@ -181,6 +197,8 @@ int cmd_invoice(int argc, char **argv)
         case 'o': o.out = optarg; break;
         case 'd': o.draft = true; break;
         case 't': o.table = optarg; break;
+        case 'P': o.period_day = optarg; break;
+        case 'C': o.close_day = optarg; break;
         default: cli_usage("invoice", stderr); return 2;
         }
     }
@@ -207,6 +225,9 @@ int cmd_invoice(int argc, char **argv)
                    st.issuers, st.already_closed, st.rated, st.invoices,
                    o.draft ? "draft invoices" : "invoices finalized", st.adjustments,
                    st.alerts, st.usage_rated);
+        if (rc == 0 && st.not_started)
+            printf("period %s: %zu issuers left out (their period starts after the close "
+                   "date)\n", arg, st.not_started);
     } else if (strcmp(sub, "list") == 0) {
         struct invoice_filter f = {.period = o.period};
 
@@ -215,6 +236,8 @@ int cmd_invoice(int argc, char **argv)
         rc = show(db, arg, &o, &err);
     } else if (strcmp(sub, "export") == 0) {
         rc = export_period(db, arg, &o, &err);
+    } else if (strcmp(sub, "settings") == 0) {
+        rc = settings(&ctx, arg, &o, now, &err);
     } else if (strcmp(sub, "pay") == 0) {
         rc = invoice_mark_paid(&ctx, &all, arg, now, &err);
     } else if (strcmp(sub, "void") == 0) {

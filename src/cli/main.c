@@ -44,8 +44,9 @@ static const struct cli_command commands[] = {
      "\n"
      "Run the daily cycle for every subscription up to 00:00 UTC of DATE (default: today).\n"
      "Running it twice for the same day changes nothing the second time.\n"
-     "  --close   then close the previous month for every issuer whose close day\n"
-     "            (billing_settings.close_day, default 1) has come (docs/billing.md)\n"},
+     "  --close   then, for every issuer whose close day (billing_settings.close_day,\n"
+     "            default 1) has come, close its latest ended billing period (the previous\n"
+     "            month on calendar months; docs/billing.md)\n"},
     {"demo", cmd_demo, "seed a synthetic book of business; write its Microsoft files",
      "usage: cspd demo seed [--db PATH] [--partners N] [--customers N] [--subscriptions N]\n"
      "                      [--months N] [--seed S] [--start YYYY-MM-DD]\n"
@@ -144,6 +145,7 @@ static const struct cli_command commands[] = {
      "       cspd invoice show ID|NUMBER [--format json|csv|pdf] [--out FILE] [--db PATH]\n"
      "       cspd invoice pay|void|credit ID [--at INSTANT] [--db PATH]\n"
      "       cspd invoice export PERIOD --format csv|xlsx|gl [--table T] [--out FILE]\n"
+     "       cspd invoice settings PARTNER [--period-day D] [--close-day D] [--db PATH]\n"
      "\n"
      "close   rate every Microsoft charge of PERIOD (YYYY-MM) and issue the invoices, one\n"
      "        transaction per issuer; running it twice changes nothing (docs/billing.md)\n"
@@ -153,7 +155,10 @@ static const struct cli_command commands[] = {
      "credit  issue a credit note cancelling a finalized invoice; prints its id\n"
      "export  the period for accounting: csv (--table invoices|lines|margins_customer|\n"
      "        margins_reseller|margins_product; default lines), xlsx (every table, one\n"
-     "        sheet each; --out required) or gl (general-ledger journal per invoice)\n"},
+     "        sheet each; --out required) or gl (general-ledger journal per invoice)\n"
+     "settings  print an issuer's billing days; --period-day D (1-28): its periods run\n"
+     "        from day D to day D-1 of the next month (1 = calendar months; refused once\n"
+     "        it has billed); --close-day D (1-28): the day cspd day --close closes them\n"},
     {"margins", cmd_margins, "margin rules: list, add, end",
      "usage: cspd margins list [--seller ID] [--db PATH]\n"
      "       cspd margins add --seller ID --kind markup|discount|fixed --value N\n"

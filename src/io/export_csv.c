@@ -133,6 +133,16 @@ json_t *export_invoice_json(const struct invoice *inv, bool with_lines)
     json_object_set_new(o, "credit_for", inv->credit_for[0] ? json_string(inv->credit_for)
                                                             : json_null());
     json_object_set_new(o, "period", json_string(inv->period));
+    {
+        /* the period's days with the issuer's period day (snapshot; 1 = calendar month) */
+        struct date f, l;
+        struct err ignored;
+        bool ok = invoice_period_bounds(inv->period, inv->issuer.period_day, &f, &l,
+                                        &ignored) == 0;
+
+        json_object_set_new(o, "period_start", ok ? jdate(f) : json_null());
+        json_object_set_new(o, "period_end", ok ? jdate(l) : json_null());
+    }
     json_object_set_new(o, "currency", json_string(inv->currency));
     json_object_set_new(o, "issued_on", jdate(inv->issued_on));
     json_object_set_new(o, "due_on", jdate(inv->due_on));

@@ -56,11 +56,12 @@ static void post(FILE *f, const char *date, const char *account, struct dec amou
 
 static void journal(FILE *f, const struct invoice *inv, struct date day, bool reverse)
 {
-    char date[DATE_STRLEN], memo[INVOICE_DESC_MAX + 64];
+    char date[DATE_STRLEN], memo[INVOICE_DESC_MAX + 64], ptext[INVOICE_PERIOD_TEXT_MAX];
     const char *what = inv->kind == INV_KIND_CREDIT_NOTE ? "Credit note" : "Invoice";
 
     date_format(day, date);
-    snprintf(memo, sizeof(memo), "%s%s %s %s", reverse ? "Void of " : "", what, inv->period,
+    invoice_period_text(inv->period, inv->issuer.period_day, ptext);
+    snprintf(memo, sizeof(memo), "%s%s %s %s", reverse ? "Void of " : "", what, ptext,
              inv->bill_to.name);
     post(f, date, GL_AR, inv->total, !reverse, inv, memo);
     post(f, date, GL_REVENUE, inv->subtotal, reverse, inv, memo);

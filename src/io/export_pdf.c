@@ -172,7 +172,7 @@ static void multiline(struct pdf *p, float x, float *y, const char *s)
 
 static void parties(struct pdf *p, const struct invoice *inv)
 {
-    char d1[DATE_STRLEN], d2[DATE_STRLEN], line[128];
+    char d1[DATE_STRLEN], d2[DATE_STRLEN], line[128], ptext[INVOICE_PERIOD_TEXT_MAX];
     float y = p->y, y2 = p->y, w = HPDF_Page_GetWidth(p->page);
 
     text(p, p->bold, 10, 40, y, "Bill to");
@@ -191,7 +191,8 @@ static void parties(struct pdf *p, const struct invoice *inv)
     }
     date_format(inv->issued_on, d1);
     date_format(inv->due_on, d2);
-    snprintf(line, sizeof(line), "Period: %s", inv->period);
+    invoice_period_text(inv->period, inv->issuer.period_day, ptext);
+    snprintf(line, sizeof(line), "Period: %s", ptext);
     rtext(p, p->font, 10, w - 40, y2, line);
     y2 -= 13;
     if (inv->number[0]) {

@@ -50,7 +50,12 @@ static char *issuer_json(const struct invoice_issuer *p)
     json_t *o = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s}", "format", 1, "name", p->name,
                           "address", p->address, "tax_id", p->tax_id, "colour", p->colour,
                           "logo_path", p->logo_path, "footer", p->footer);
-    char *s = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    char *s;
+
+    /* the period anchor, only when not the calendar month (older snapshots have none) */
+    if (o && p->period_day > 1)
+        json_object_set_new(o, "period_day", json_integer(p->period_day));
+    s = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 
     json_decref(o);
     return s;
@@ -84,6 +89,8 @@ static void issuer_from(const char *text, struct invoice_issuer *p)
     jstr(o, "colour", p->colour, sizeof(p->colour));
     jstr(o, "logo_path", p->logo_path, sizeof(p->logo_path));
     jstr(o, "footer", p->footer, sizeof(p->footer));
+    if (json_is_integer(json_object_get(o, "period_day")))
+        p->period_day = (int)json_integer_value(json_object_get(o, "period_day"));
     json_decref(o);
 }
 
@@ -646,7 +653,8 @@ int repo_invoice_issuer_settings(struct db *db, const char *partner_id,
 {
     static const char sql[] =
         "SELECT p.name, p.currency, b.display_name, b.colour, b.logo_path, b.address,"
-        " b.tax_id, b.footer, b.payment_terms_days, b.tax_rounding, b.close_day FROM partners p"
+        " b.tax_id, b.footer, b.payment_terms_days, b.tax_rounding, b.close_day, b.period_day"
+        " FROM partners p"
         " LEFT JOIN billing_settings b ON b.partner_id = p.id WHERE p.id = ?";
     struct db_stmt *st = NULL;
     char mode[16];
@@ -656,6 +664,7 @@ int repo_invoice_issuer_settings(struct db *db, const char *partner_id,
     s->payment_terms_days = 30;
     s->tax_mode = DEC_ROUND_HALF_UP;
     s->close_day = 1;
+    s->period_day = s->issuer.period_day = 1;
     if (db_prepare(db, sql, &st, err) < 0)
         return -1;
     if (db_bind_text(st, 1, partner_id, err) < 0 || (step = db_step(st, err)) < 0)
@@ -677,6 +686,8 @@ int repo_invoice_issuer_settings(struct db *db, const char *partner_id,
         s->payment_terms_days = (int)db_column_int64(st, 8);
     if (!db_column_is_null(st, 10))
         s->close_day = (int)db_column_int64(st, 10);
+    if (!db_column_is_null(st, 11))
+        s->period_day = s->issuer.period_day = (int)db_column_int64(st, 11);
     repo_bill_col_str(st, 9, mode, sizeof(mode));
     if (mode[0] && invoice_tax_mode_from_name(mode, &s->tax_mode) < 0) {
         err_set(err, ERR_INVALID, "tax_rounding", "unknown tax rounding '%s'", mode);

@@ -102,7 +102,8 @@ struct issuer_settings {
     int payment_terms_days;
     enum dec_round tax_mode;
     char currency[CCY_MAX];
-    int close_day;            /* 1..28: the daily cycle closes the previous month on it */
+    int close_day;            /* 1..28: the daily cycle closes the period due on it */
+    int period_day;           /* 1..28: periods start on this day (1: calendar months) */
 };
 int repo_invoice_issuer_settings(struct db *db, const char *partner_id,
                                  struct issuer_settings *s, struct err *err);
@@ -132,6 +133,19 @@ int repo_invoice_put_profile(struct db *db, const char *party_id, const char *le
                              const char *address, const char *country, const char *tax_id,
                              const char *email, const char *tax_rate, const char *tax_label,
                              int payment_terms_days, instant_t now, struct err *err);
+/*
+ * The billing period anchor and close day (store/repo_invoice_settings.c). _billed: has the
+ * issuer rated a line as seller (*first_period: the earliest period of its lines, "" when
+ * none)? _reopen_empty: drop its closes of periods >= from_period that made no invoice.
+ * _put_days: upsert period_day and close_day (both 1..28, checked by the caller) into the
+ * issuer's billing_settings row, other columns untouched.
+ */
+int repo_invoice_billed(struct db *db, const char *partner_id, bool *billed,
+                        char first_period[INVOICE_PERIOD_MAX], struct err *err);
+int repo_invoice_reopen_empty(struct db *db, const char *partner_id, const char *from_period,
+                              int *reopened, struct err *err);
+int repo_invoice_put_days(struct db *db, const char *partner_id, int period_day,
+                          int close_day, instant_t now, struct err *err);
 int repo_invoice_put_tax_rate(struct db *db, const char *seller_id, const char *country,
                               const char *rate, const char *label, struct err *err);
 

@@ -205,6 +205,7 @@ struct report_filter {
     const struct scope *scope;  /* sellers this scope may see (scope.c partners) */
     const char *seller_id;      /* NULL: every seller in scope */
     struct date from, to;       /* the lines' start dates, inclusive */
+    const char *period;         /* instead of from..to: the lines of this billing period */
     enum report_group by;
 };
 

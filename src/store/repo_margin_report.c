@@ -41,17 +41,20 @@ int repo_report_each(struct db *db, const struct report_filter *f,
              " JOIN partners p ON p.id = r.seller_id"
              " LEFT JOIN customers c ON c.id = r.customer_id"
              " LEFT JOIN partners rp ON rp.id = r.reseller_id"
-             " WHERE r.start_date >= ? AND r.start_date <= ? AND %s%s"
+             " WHERE %s AND %s%s"
              " AND NOT EXISTS (SELECT 1 FROM invoices v WHERE v.id = r.invoice_id AND"
              " (v.status = 'void' OR EXISTS (SELECT 1 FROM invoices cn WHERE"
              " cn.credit_for = v.id)))"
              " ORDER BY 1, 3",
-             key_expr(f->by), pred.sql, f->seller_id ? " AND r.seller_id = ?" : "");
+             key_expr(f->by),
+             f->period ? "r.period = ?" : "r.start_date >= ? AND r.start_date <= ?",
+             pred.sql, f->seller_id ? " AND r.seller_id = ?" : "");
     if (db_prepare(db, sql, &st, err) < 0)
         return -1;
-    if (repo_bill_bind_date(st, 1, f->from, err) < 0 ||
-        repo_bill_bind_date(st, 2, f->to, err) < 0 ||
-        scope_pred_bind(st, 3, &pred, &next, err) < 0 ||
+    if ((f->period ? db_bind_text(st, 1, f->period, err)
+                   : repo_bill_bind_date(st, 1, f->from, err) < 0
+                         ? -1 : repo_bill_bind_date(st, 2, f->to, err)) < 0 ||
+        scope_pred_bind(st, f->period ? 2 : 3, &pred, &next, err) < 0 ||
         (f->seller_id && db_bind_text(st, next, f->seller_id, err) < 0))
         goto out;
     while ((step = db_step(st, err)) == DB_ROW) {

@@ -170,6 +170,9 @@ struct closing {
     struct erp_memo *erp;
     /* the issuer being closed */
     const char *issuer, *period;
+    int anchor;          /* the issuer's period day (domain/invoice "Billing periods") */
+    char other_seller[ID_MAXLEN]; /* a chain's distributor rated here, and its period day */
+    int other_anchor;
     bool draft;
     struct issuer_settings is;
     bool have_is;        /* `is` read (on the issuer's first invoice) */
@@ -406,6 +409,28 @@ static int store_line(struct closing *cl, struct rated_row *r, const char *invoi
     return repo_rated_insert(cl->db, &cl->sc, r, err);
 }
 
+/*
+ * The period day of a line's seller: the issuer's, or for a chain's distributor line rated in
+ * its reseller's close, the distributor's (its lines carry its own periods).
+ */
+static int seller_anchor(struct closing *cl, const char *seller, int *anchor, struct err *err)
+{
+    struct issuer_settings is;
+
+    if (strcmp(seller, cl->issuer) == 0) {
+        *anchor = cl->anchor;
+        return 0;
+    }
+    if (strcmp(seller, cl->other_seller) != 0) {
+        if (repo_invoice_issuer_settings(cl->db, seller, &is, err) < 0)
+            return -1;
+        SCOPY(cl->other_seller, seller);
+        cl->other_anchor = is.period_day;
+    }
+    *anchor = cl->other_anchor;
+    return 0;
+}
+
 /* Rate charge c for `tier` into *out (not stored: the caller stores it). */
 static int rate_charge(struct closing *cl, const struct pending_charge *c, const char *tier,
                        struct rated_row *out, struct err *err)
@@ -423,6 +448,7 @@ static int rate_charge(struct closing *cl, const struct pending_charge *c, const
     struct rated_row base;
     struct rate_input in;
     struct rated_amounts a;
+    int anchor;
 
     memset(&b, 0, sizeof(b));
     memset(&in, 0, sizeof(in));
@@ -519,7 +545,9 @@ static int rate_charge(struct closing *cl, const struct pending_charge *c, const
     pricing_product_of(l->sku, out->product_id);
     out->start = l->start;
     out->end = l->end;
-    invoice_period_of(l->start, out->period);
+    if (seller_anchor(cl, seller, &anchor, err) < 0)
+        return -1;
+    invoice_period_of_day(l->start, anchor, out->period);
     out->quantity = l->quantity;
     out->days = in.days;
     out->cycle_days = in.cycle_days;
@@ -981,12 +1009,13 @@ static int bill_tier(struct closing *cl, const char *tier, struct date last, str
     return 0;
 }
 
-static int close_issuer(struct closing *cl, const char *issuer, struct date last,
-                        struct err *err)
+static int close_issuer(struct closing *cl, const char *issuer, const char *period, int anchor,
+                        struct date last, struct err *err)
 {
     struct db *db = cl->db;
     bool closed;
 
+    cl->period = period;
     if (db_begin(db, err) < 0)
         return -1;
     if (repo_invoice_is_closed(db, issuer, cl->period, &closed, err) < 0)
@@ -997,6 +1026,7 @@ static int close_issuer(struct closing *cl, const char *issuer, struct date last
         return 0;
     }
     cl->issuer = issuer;
+    cl->anchor = anchor;
     cl->numbered = false;
     cl->number = 0;
     cl->made = 0;
@@ -1032,13 +1062,17 @@ static void closing_release(struct closing *cl)
     stmt_cache_release(&cl->sc);
 }
 
-/* Visit the issuers ctx->scope may see; `due_day` set: only those whose close day has come. */
+/*
+ * Visit the issuers ctx->scope may see and close `period` for each with its own period day
+ * (an issuer whose period has not started yet on the close date is left out: not_started).
+ * `due_day` set: instead, each issuer's period due that day (invoice_period_due), if any.
+ */
 static int close_all(const struct bill_ctx *ctx, const char *period, bool draft, instant_t now,
                      const struct date *due_day, struct close_stats *stats, struct err *err)
 {
     struct closing cl;
     struct date first, last;
-    char (*ids)[ID_MAXLEN] = NULL;
+    char (*ids)[ID_MAXLEN] = NULL, due[INVOICE_PERIOD_MAX];
     size_t n = 0;
     int rc = -1;
 
@@ -1055,7 +1089,6 @@ static int close_all(const struct bill_ctx *ctx, const char *period, bool draft,
     cl.today = instant_date(now);
     cl.stats = stats;
     id_gen_init(&cl.ids, now);
-    cl.period = period;
     cl.draft = draft;
     cl.group.size = cl.old.size = sizeof(struct rated_row);
     cl.refs.size = sizeof(struct line_ref);
@@ -1072,16 +1105,24 @@ static int close_all(const struct bill_ctx *ctx, const char *period, bool draft,
         repo_invoice_bulk(ctx->db, true, err) < 0)
         goto out;
     for (size_t i = 0; i < n; i++) {
-        if (due_day) {
-            struct issuer_settings is;
+        struct issuer_settings is;
+        const char *p = period;
 
-            if (repo_invoice_issuer_settings(ctx->db, ids[i], &is, err) < 0)
-                goto out;
-            if (due_day->day < is.close_day)
+        if (repo_invoice_issuer_settings(ctx->db, ids[i], &is, err) < 0)
+            goto out;
+        if (due_day) {
+            if (!invoice_period_due(*due_day, is.period_day, is.close_day, due))
                 continue;
+            p = due;
+        }
+        if (invoice_period_bounds(p, is.period_day, &first, &last, err) < 0)
+            goto out;
+        if (date_cmp(cl.today, first) < 0) {
+            stats->not_started++;
+            continue;
         }
         stats->issuers++;
-        if (close_issuer(&cl, ids[i], last, err) < 0)
+        if (close_issuer(&cl, ids[i], p, is.period_day, last, err) < 0)
             goto out;
     }
     rc = 0;
@@ -1102,7 +1143,11 @@ int invoice_close(const struct bill_ctx *ctx, const char *period, bool draft, in
     return close_all(ctx, period, draft, now, NULL, stats, err);
 }
 
-/* nce-rules Part A 1: the daily cycle's day; the close step runs after the day's charges. */
+/*
+ * nce-rules Part A 1: the daily cycle's day; the close step runs after the day's charges.
+ * `period` is the previous calendar month (what an issuer on calendar months closes); each
+ * issuer closes its own due period (invoice_period_due).
+ */
 int invoice_close_due(const struct bill_ctx *ctx, struct date day, instant_t now,
                       char period[INVOICE_PERIOD_MAX], struct close_stats *stats,
                       struct err *err)

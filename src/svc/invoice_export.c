@@ -175,16 +175,16 @@ static int lines_table(const struct invs *a, struct export_table *t, struct err 
     return 0;
 }
 
-static int margins_table(struct db *db, const struct scope *sc, struct date first,
-                         struct date last, enum report_group by, const char *name,
-                         struct export_table *t, struct err *err)
+static int margins_table(struct db *db, const struct scope *sc, const char *period,
+                         enum report_group by, const char *name, struct export_table *t,
+                         struct err *err)
 {
     static const char *const cols[] = {"key", "name", "currency", "revenue", "cost", "margin",
                                        "margin_pct", "lines", NULL};
     struct margin_report rep;
 
     export_table_init(t, name, cols, ",revenue,cost,margin,margin_pct,lines,");
-    if (margin_report_run(db, sc, NULL, first, last, by, &rep, err) < 0)
+    if (margin_report_run_period(db, sc, NULL, period, by, &rep, err) < 0)
         return -1;
     for (size_t i = 0; i < rep.ngroups; i++) {
         const struct margin_group *g = &rep.groups[i];
@@ -203,6 +203,38 @@ static int margins_table(struct db *db, const struct scope *sc, struct date firs
         }
     }
     margin_report_release(&rep);
+    return 0;
+}
+
+int invoice_period_export_format(const char *format, const char *table,
+                                 enum period_export_format *out, struct err *err)
+{
+    static const struct {
+        const char *name;
+        enum period_export_format fmt;
+    } tables[] = {{"invoices", PERIOD_CSV_INVOICES}, {"lines", PERIOD_CSV_LINES},
+                  {"margins_customer", PERIOD_CSV_MARGINS_CUSTOMER},
+                  {"margins_reseller", PERIOD_CSV_MARGINS_RESELLER},
+                  {"margins_product", PERIOD_CSV_MARGINS_PRODUCT}};
+    const char *fmt = format ? format : "csv";
+    bool found = !table;
+
+    *out = PERIOD_CSV_LINES;
+    if (strcmp(fmt, "xlsx") == 0)
+        *out = PERIOD_XLSX;
+    else if (strcmp(fmt, "gl") == 0)
+        *out = PERIOD_GL;
+    else if (strcmp(fmt, "csv") != 0)
+        return err_set(err, ERR_INVALID, "format", "unknown format '%.32s' (csv, xlsx, gl)",
+                       fmt);
+    for (size_t i = 0; table && i < sizeof(tables) / sizeof(tables[0]); i++)
+        if (strcmp(table, tables[i].name) == 0) {
+            *out = tables[i].fmt;
+            found = true;
+        }
+    if (!found || (table && strcmp(fmt, "csv") != 0))
+        return err_set(err, ERR_INVALID, "table", "table is one of invoices, lines, "
+                       "margins_customer, margins_reseller, margins_product (format csv only)");
     return 0;
 }
 
@@ -241,8 +273,7 @@ int invoice_period_export(struct db *db, const struct scope *sc, const char *per
             goto done;
     for (int k = 0; k < 3; k++)
         if ((fmt == PERIOD_XLSX || (int)fmt == PERIOD_CSV_MARGINS_CUSTOMER + k) &&
-            margins_table(db, sc, first, last, margins[k].by, margins[k].name, &t[2 + k],
-                          err) < 0)
+            margins_table(db, sc, period, margins[k].by, margins[k].name, &t[2 + k], err) < 0)
             goto done;
     if (fmt == PERIOD_XLSX) {
         for (int k = 0; k < 5; k++)

@@ -114,9 +114,9 @@ static int seller_of(const struct scope *sc, const char *asked, const char **sel
     return 0;
 }
 
-int margin_report_run(struct db *db, const struct scope *sc, const char *seller_id,
-                      struct date from, struct date to, enum report_group by,
-                      struct margin_report *out, struct err *err)
+static int report_run(struct db *db, const struct scope *sc, const char *seller_id,
+                      struct date from, struct date to, const char *period,
+                      enum report_group by, struct margin_report *out, struct err *err)
 {
     struct report_filter f;
     struct acc a = {out, err};
@@ -131,6 +131,7 @@ int margin_report_run(struct db *db, const struct scope *sc, const char *seller_
     f.scope = sc;
     f.from = from;
     f.to = to;
+    f.period = period;
     f.by = by;
     if (seller_of(sc, seller_id, &f.seller_id, err) < 0)
         return -1;
@@ -143,6 +144,24 @@ int margin_report_run(struct db *db, const struct scope *sc, const char *seller_
     for (size_t i = 0; i < out->ntotals; i++)
         percent(&out->totals[i]);
     return 0;
+}
+
+int margin_report_run(struct db *db, const struct scope *sc, const char *seller_id,
+                      struct date from, struct date to, enum report_group by,
+                      struct margin_report *out, struct err *err)
+{
+    return report_run(db, sc, seller_id, from, to, NULL, by, out, err);
+}
+
+int margin_report_run_period(struct db *db, const struct scope *sc, const char *seller_id,
+                             const char *period, enum report_group by,
+                             struct margin_report *out, struct err *err)
+{
+    struct date first, last;
+
+    if (invoice_period_parse(period, &first, &last, err) < 0)
+        return -1;
+    return report_run(db, sc, seller_id, first, last, period, by, out, err);
 }
 
 void margin_report_release(struct margin_report *r)

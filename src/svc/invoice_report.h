@@ -59,6 +59,14 @@ const char *margin_report_group_name(enum report_group by);
 int margin_report_run(struct db *db, const struct scope *sc, const char *seller_id,
                       struct date from, struct date to, enum report_group by,
                       struct margin_report *out, struct err *err);
+/*
+ * The same for the lines of billing period `period` ("2026-11"): each line's period is its
+ * seller's (domain/invoice "Billing periods"), so on calendar months these are the lines
+ * starting in that month. out->from/to are the calendar month's days.
+ */
+int margin_report_run_period(struct db *db, const struct scope *sc, const char *seller_id,
+                             const char *period, enum report_group by,
+                             struct margin_report *out, struct err *err);
 void margin_report_release(struct margin_report *r);
 /* {"from","to","group_by","groups":[...],"totals":[...]}; amounts as decimal strings. */
 json_t *margin_report_to_json(const struct margin_report *r);
@@ -100,9 +108,18 @@ enum period_export_format {
 };
 
 /*
+ * The CLI's --format/--table and the API's ?format/&table: format csv (default), xlsx or gl;
+ * table (csv only) invoices, lines (default), margins_customer, margins_reseller or
+ * margins_product. ERR_INVALID naming "format" or "table".
+ */
+int invoice_period_export_format(const char *format, const char *table,
+                                 enum period_export_format *out, struct err *err);
+
+/*
  * Export billing period `period` ("2026-11") as `fmt` to the file `path` (XLSX needs a
  * path; the CSVs also take path NULL, meaning `out`). Invoices are those of the period in
- * scope, drafts left out; margins are the margin report of the period's first to last day.
+ * scope, drafts left out; margins are the margin report of the period's lines (each line's
+ * period is its seller's: margin_report_run_period).
  */
 int invoice_period_export(struct db *db, const struct scope *sc, const char *period,
                           enum period_export_format fmt, const char *path, FILE *out,

@@ -3,12 +3,15 @@
  * a billing period into invoices, and move invoices through their life (issue 7;
  * docs/billing.md). The CLI (`cspd invoice ...`) and the API (/v1/invoices...) call these.
  *
- * Close of period P (calendar month "YYYY-MM"), for every issuer — distributors and direct-bill
- * partners first, then resellers, because a reseller's cost is its distributor's price — in
- * ONE transaction per issuer:
+ * Close of period P ("YYYY-MM": from the issuer's period day D of that month to day D-1 of the
+ * next; D = 1, the default, is the calendar month; domain/invoice "Billing periods"), for
+ * every issuer — distributors and direct-bill partners first, then resellers, because a
+ * reseller's cost is its distributor's price — in ONE transaction per issuer (an issuer whose
+ * P starts after the close date is left out):
  *   1. a period already closed for the issuer: nothing at all (running twice changes nothing);
  *   2. rate every Microsoft charge line starting on or before P's last day that the issuer
- *      sells and has not rated yet (domain/pricing), one rated line per charge and tier;
+ *      sells and has not rated yet (domain/pricing), one rated line per charge and tier,
+ *      whose period is the seller's period holding its start date;
  *   3. group the issuer's rated lines of P not yet invoiced by billed party and currency into
  *      one invoice each; late lines of earlier periods the issuer has already closed (a late
  *      Microsoft charge for a closed month) join as adjustments — a finalized invoice is never
@@ -55,6 +58,7 @@ struct close_stats {
     size_t invoices;        /* invoices made (finalized, or drafts) */
     size_t adjustments;     /* lines of earlier periods put on this period's invoices */
     size_t alerts;          /* below-cost alerts written */
+    size_t not_started;     /* issuers left out: their period starts after the close date */
 };
 
 /* Close `period` ("2026-11") as described above, for the issuers ctx->scope may see. */
@@ -62,14 +66,35 @@ int invoice_close(const struct bill_ctx *ctx, const char *period, bool draft, in
                   struct close_stats *stats, struct err *err);
 
 /*
- * The daily cycle's close step: on `day`, close the previous month for every issuer whose
- * close day (billing_settings.close_day, default 1) is on or before day's day of the month
- * and which has not closed it yet (a missed run catches up; a closed month is skipped, so
- * running it every day changes nothing twice). period receives the month it looked at.
+ * The daily cycle's close step: on `day`, every issuer whose close day (billing_settings.
+ * close_day, default 1) is on or before day's day of the month closes its period due
+ * (domain/invoice invoice_period_due: the latest period that ended before its close day of
+ * day's month), unless already closed (a missed run catches up later in the month; a closed
+ * period is skipped, so running it every day changes nothing twice). period receives the
+ * previous calendar month: the one due for issuers on calendar months.
  */
 int invoice_close_due(const struct bill_ctx *ctx, struct date day, instant_t now,
                       char period[INVOICE_PERIOD_MAX], struct close_stats *stats,
                       struct err *err);
+
+/*
+ * An issuer's billing days (svc/invoice_settings.c; docs/billing.md "Billing periods"):
+ * period_day, the day its periods start on (1 = calendar months), and close_day, the day of
+ * the month the daily close step runs from. Both 1..28 (ERR_INVALID naming the field).
+ * _set: 0 keeps a value. The anchor cannot change once the issuer has billed — closed a
+ * period or rated a line (ERR_CONFLICT "period_day_in_use"): its periods would move under
+ * what is already billed. A partner's staff read and set their own partner's; the
+ * installation anyone's (ERR_NOT_FOUND "partner_id" otherwise). Audited
+ * (billing_settings.update).
+ */
+struct billing_days {
+    int period_day;
+    int close_day;
+};
+int invoice_days_get(const struct bill_ctx *ctx, const char *partner_id,
+                     struct billing_days *out, struct err *err);
+int invoice_days_set(const struct bill_ctx *ctx, const char *partner_id, int period_day,
+                     int close_day, instant_t now, struct billing_days *out, struct err *err);
 
 /* finalized -> paid / void (domain/invoice checks); ERR_NOT_FOUND outside the scope. */
 int invoice_mark_paid(const struct bill_ctx *ctx, const struct scope *sc, const char *id,

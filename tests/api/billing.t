@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tests/api/billing.t — black-box tests of the billing API over real HTTP (TAP on stdout):
-# /v1/margin-rules, /v1/invoices (close, list, JSON/CSV/PDF, pay, void, credit),
-# /v1/reports/margins and /v1/reports/ttm-revenue.
+# /v1/margin-rules, /v1/invoices (close, list, JSON/CSV/PDF, period export, pay, void,
+# credit), /v1/partners/{id}/billing-settings, /v1/reports/margins and /v1/reports/ttm-revenue.
 #
 # Starts "$CSPD_BIN" serve like http.t and parties.t, on a database seeded with sqlite3 the way
 # tests/invoice.t seeds it: direct-bill partner P, customer C (VAT 19%), Microsoft's
@@ -146,6 +146,69 @@ check "?format=pdf is application/pdf" \
     eval '[ "$got" = "application/pdf 200" ] && head -c 5 "$tmp/file" | grep -q "%PDF-"'
 as "$TP" GET "/v1/invoices/$inv?format=xml"
 check "an unknown format is 422 naming it" is_error 422 invalid format
+
+# ---- period exports (GET /v1/invoices/export: the CLI's bytes, in the caller's scope) ------------
+"$BIN" invoice export 2026-11 --format csv --db "$tmp/t.db" >"$tmp/cli-lines.csv" 2>&1
+"$BIN" invoice export 2026-11 --format csv --table invoices --db "$tmp/t.db" \
+    >"$tmp/cli-invoices.csv" 2>&1
+"$BIN" invoice export 2026-11 --format gl --db "$tmp/t.db" >"$tmp/cli-gl.csv" 2>&1
+as "$TP" GET '/v1/invoices/export?period=2026-11&format=csv'
+check "CSV export (lines): the CLI's bytes, text/csv, an attachment" \
+    eval '[ "$status" = 200 ] && cmp -s "$tmp/body" "$tmp/cli-lines.csv" &&
+          grep -q "PROD1:0001" "$tmp/body" &&
+          case "$(header Content-Type)" in text/csv*) true ;; *) false ;; esac &&
+          [ "$(header Content-Disposition)" = "attachment; filename=\"cspd-2026-11-lines.csv\"" ]'
+as "$TP" GET '/v1/invoices/export?period=2026-11&format=csv&table=invoices'
+check "... the invoices table equals the CLI's" \
+    eval '[ "$status" = 200 ] && cmp -s "$tmp/body" "$tmp/cli-invoices.csv" &&
+          grep -q INV-2026-000001 "$tmp/body"'
+as "$TP" GET '/v1/invoices/export?period=2026-11&format=gl'
+check "... the general ledger equals the CLI's" \
+    eval '[ "$status" = 200 ] && cmp -s "$tmp/body" "$tmp/cli-gl.csv" &&
+          grep -q "^2026-12-01,1200," "$tmp/body"'
+as "$TP" GET '/v1/invoices/export?period=2026-11&format=xlsx'
+check "XLSX export: a zip (PK\\3\\4), the spreadsheet content type" \
+    eval '[ "$status" = 200 ] && [ "$(head -c 4 "$tmp/body" | od -An -tx1 | tr -d " ")" = 504b0304 ] &&
+          [ "$(header Content-Type)" = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" ]'
+as "$TQ" GET '/v1/invoices/export?period=2026-11&format=csv&table=invoices'
+check "another partner's export has the header only (its scope holds no invoice)" \
+    eval '[ "$status" = 200 ] && [ "$(wc -l <"$tmp/body")" = 1 ] &&
+          ! grep -q INV- "$tmp/body"'
+as "$TP" GET '/v1/invoices/export?period=2026-11&format=pdf'
+check "an unknown export format is 422 naming format" is_error 422 invalid format
+as "$TP" GET '/v1/invoices/export?period=2026-13'
+check "a bad export period is 422 naming period" is_error 422 invalid period
+as "$TP" GET '/v1/invoices/export?format=csv'
+check "a missing export period is 422 naming period" is_error 422 invalid period
+as "$TP" GET '/v1/invoices/export?period=2026-11&format=xlsx&table=lines'
+check "a table with xlsx is 422 naming table" is_error 422 invalid table
+
+# ---- billing days (GET/PATCH /v1/partners/{id}/billing-settings) --------------------------------
+as "$TP" GET "/v1/partners/$P/billing-settings"
+check "P's billing days: calendar months, closed on the 1st" \
+    eval '[ "$status" = 200 ] && [ "$(json "(d[\"period_day\"], d[\"close_day\"])")" = "(1, 1)" ]'
+as "$TP" PATCH "/v1/partners/$P/billing-settings" '{"period_day":15}'
+check "P has billed November: its period day cannot move (409 naming period_day)" \
+    is_error 409 period_day_in_use period_day
+as "$TP" PATCH "/v1/partners/$P/billing-settings" '{"close_day":5}'
+check "... its close day can" eval '[ "$status" = 200 ] && [ "$(json "d[\"close_day\"]")" = 5 ]'
+for bad in 0 29 '"15"' 15.5 null; do
+    as "$TQ" PATCH "/v1/partners/$Q/billing-settings" "{\"period_day\":$bad}"
+    check "period_day $bad is 422 naming it" is_error 422 invalid period_day
+done
+as "$TQ" PATCH "/v1/partners/$Q/billing-settings" '{"close_day":0}'
+check "close_day 0 is 422 naming it" is_error 422 invalid close_day
+as "$TQ" PATCH "/v1/partners/$Q/billing-settings" '{"period_day":15,"close_day":15}'
+check "Q has billed nothing: its periods now start on the 15th" \
+    eval '[ "$status" = 200 ] && [ "$(json "(d[\"period_day\"], d[\"close_day\"])")" = "(15, 15)" ]'
+closes=$(sqlite3 "$tmp/t.db" "SELECT group_concat(period) FROM billing_closes WHERE
+    issuer_partner_id = '$Q' ORDER BY period")
+check "... its empty close of 2026-11 (now 11-15 .. 12-14, not ended) is reopened" \
+    eval '[ "$closes" = 2026-10 ]'
+as "$TQ" GET "/v1/partners/$P/billing-settings"
+check "another partner's billing days are 404" eval '[ "$status" = 404 ]'
+as "$TR" PATCH "/v1/partners/$P/billing-settings" '{"close_day":2}'
+check "a read-only token may not set them (403)" eval '[ "$status" = 403 ]'
 
 # ---- reports -----------------------------------------------------------------------------------
 as "$TP" GET '/v1/reports/margins?from=2026-11-01&to=2026-11-30&group_by=customer'

@@ -121,10 +121,13 @@ static const struct row table[] = {
     /* billing (api/h_invoice.c, h_margin.c, h_report.c; docs/billing.md) */
     {"GET", "/v1/invoices", API_ROLE_READ, P_NONE, NULL, 200},
     {"POST", "/v1/invoices/close", API_ROLE_BILLING, P_NONE, "{}", 422},
+    {"GET", "/v1/invoices/export", API_ROLE_STAFF, P_NONE, NULL, 422},
     {"GET", "/v1/invoices/{id}", API_ROLE_READ, P_OPAQUE, NULL, 404},
     {"POST", "/v1/invoices/{id}/pay", API_ROLE_BILLING, P_OPAQUE, "{}", 404},
     {"POST", "/v1/invoices/{id}/void", API_ROLE_BILLING, P_OPAQUE, "{}", 404},
     {"POST", "/v1/invoices/{id}/credit", API_ROLE_BILLING, P_OPAQUE, "{}", 404},
+    {"GET", "/v1/partners/{id}/billing-settings", API_ROLE_STAFF, P_PARTNER, NULL, 200},
+    {"PATCH", "/v1/partners/{id}/billing-settings", API_ROLE_BILLING, P_PARTNER, "{}", 200},
     {"GET", "/v1/margin-rules", API_ROLE_STAFF, P_NONE, NULL, 200},
     {"POST", "/v1/margin-rules", API_ROLE_BILLING, P_NONE, "{}", 422},
     {"GET", "/v1/margin-rules/{id}", API_ROLE_STAFF, P_OPAQUE, NULL, 404},

@@ -150,23 +150,56 @@ int invoice_number_format(const char *series, int year, int64_t value,
     return 0;
 }
 
-int invoice_period_parse(const char *s, struct date *first, struct date *last,
-                         struct err *err)
+/* "YYYY-MM" -> year and month, strictly (four digits, '-', two digits, month 1..12). */
+static int period_split(const char *s, int *year, int *month, struct err *err)
 {
-    char buf[DATE_STRLEN];
-
     if (!s || strlen(s) != 7 || s[4] != '-')
         return err_set(err, ERR_PARSE, "period", "a period is YYYY-MM, not '%s'", s ? s : "");
-    snprintf(buf, sizeof(buf), "%s-01", s);
-    if (date_parse_cstr(buf, first, err) < 0)
+    for (int i = 0; i < 7; i++)
+        if (i != 4 && (s[i] < '0' || s[i] > '9'))
+            return err_set(err, ERR_PARSE, "period", "a period is YYYY-MM, not '%s'", s);
+    *year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    *month = (s[5] - '0') * 10 + (s[6] - '0');
+    if (*year < 1 || *month < 1 || *month > 12)
         return err_set(err, ERR_PARSE, "period", "a period is YYYY-MM, not '%s'", s);
-    *last = date_end_of_month(*first);
     return 0;
 }
 
-void invoice_period_of(struct date day, char out[INVOICE_PERIOD_MAX])
+static int anchor_or_1(int anchor)
 {
-    unsigned y = (unsigned)day.year % 10000u, m = (unsigned)day.month % 100u;
+    return anchor == 0 ? 1 : anchor;
+}
+
+bool invoice_period_day_valid(int anchor)
+{
+    return anchor >= INVOICE_PERIOD_DAY_MIN && anchor <= INVOICE_PERIOD_DAY_MAX;
+}
+
+int invoice_period_bounds(const char *period, int anchor, struct date *first,
+                          struct date *last, struct err *err)
+{
+    int y, m;
+
+    anchor = anchor_or_1(anchor);
+    if (!invoice_period_day_valid(anchor))
+        return err_set(err, ERR_INVALID, "period_day", "a period day is 1..28, not %d", anchor);
+    if (period_split(period, &y, &m, err) < 0)
+        return -1;
+    *first = (struct date){y, m, anchor};
+    if (anchor == 1) {
+        *last = date_end_of_month(*first);
+    } else {
+        /* day D-1 of the next month: D <= 28 exists in every month */
+        struct date next = {m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, anchor - 1};
+
+        *last = next;
+    }
+    return 0;
+}
+
+static void period_label(int year, int month, char out[INVOICE_PERIOD_MAX])
+{
+    unsigned y = (unsigned)year % 10000u, m = (unsigned)month % 100u;
 
     out[0] = (char)('0' + y / 1000);
     out[1] = (char)('0' + y / 100 % 10);
@@ -176,4 +209,76 @@ void invoice_period_of(struct date day, char out[INVOICE_PERIOD_MAX])
     out[5] = (char)('0' + m / 10);
     out[6] = (char)('0' + m % 10);
     out[7] = '\0';
+}
+
+void invoice_period_of_day(struct date day, int anchor, char out[INVOICE_PERIOD_MAX])
+{
+    int y = day.year, m = day.month;
+
+    anchor = anchor_or_1(anchor);
+    if (invoice_period_day_valid(anchor) && day.day < anchor && --m == 0) {
+        m = 12;
+        y--;
+    }
+    period_label(y, m, out);
+}
+
+int invoice_period_prev(const char *period, char out[INVOICE_PERIOD_MAX], struct err *err)
+{
+    int y, m;
+
+    if (period_split(period, &y, &m, err) < 0)
+        return -1;
+    if (--m == 0) {
+        m = 12;
+        y--;
+    }
+    period_label(y, m, out);
+    return 0;
+}
+
+bool invoice_period_due(struct date day, int anchor, int close_day,
+                        char out[INVOICE_PERIOD_MAX])
+{
+    struct date q = {day.year, day.month, close_day}, before;
+    char holding_q[INVOICE_PERIOD_MAX];
+    struct err ignored;
+
+    if (close_day < 1 || day.day < close_day)
+        return false;
+    before = date_add_days(q, -1);
+    /* the period holding the day before Q; if Q is in it too, it has not ended: the one
+     * before */
+    invoice_period_of_day(before, anchor, out);
+    invoice_period_of_day(q, anchor, holding_q);
+    if (strcmp(out, holding_q) == 0)
+        (void)invoice_period_prev(holding_q, out, &ignored);
+    return true;
+}
+
+void invoice_period_text(const char *period, int anchor, char out[INVOICE_PERIOD_TEXT_MAX])
+{
+    static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    struct date f, l;
+    struct err ignored;
+
+    if (anchor_or_1(anchor) == 1 || invoice_period_bounds(period, anchor, &f, &l, &ignored) < 0) {
+        snprintf(out, INVOICE_PERIOD_TEXT_MAX, "%s", period ? period : "");
+        return;
+    }
+    snprintf(out, INVOICE_PERIOD_TEXT_MAX, "%d %s %04d - %d %s %04d", f.day % 100,
+             mon[(f.month - 1) % 12], f.year % 10000, l.day % 100, mon[(l.month - 1) % 12],
+             l.year % 10000);
+}
+
+int invoice_period_parse(const char *s, struct date *first, struct date *last,
+                         struct err *err)
+{
+    return invoice_period_bounds(s, 1, first, last, err);
+}
+
+void invoice_period_of(struct date day, char out[INVOICE_PERIOD_MAX])
+{
+    invoice_period_of_day(day, 1, out);
 }

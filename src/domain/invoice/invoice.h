@@ -80,6 +80,7 @@ struct invoice_issuer {
     char colour[8];                    /* "#RRGGBB"; "" = the default */
     char logo_path[256];               /* PNG or JPEG; "" = none */
     char footer[256];
+    int period_day;                    /* billing period anchor 1..28; 0 = 1 (calendar) */
 };
 
 struct invoice {
@@ -138,10 +139,48 @@ const char *invoice_series(enum invoice_kind k);
 int invoice_number_format(const char *series, int year, int64_t value,
                           char out[INVOICE_NUMBER_MAX], struct err *err);
 
-/* A billing period "YYYY-MM": its first and last day. ERR_PARSE. */
+/*
+ * Billing periods (docs/billing.md "Billing periods"). An issuer's periods are anchored on a
+ * day D of the month, 1..28 (billing_settings.period_day; default 1): period "YYYY-MM" runs
+ * from day D of that month to day D-1 of the next, both inclusive. D = 1 is the calendar
+ * month. The label stays the month the period starts in, so labels sort as periods do.
+ * A date belongs to its own month's period when its day of month is >= D, else to the
+ * previous month's (D = 15: 2026-11-14 is in 2026-10, 2026-11-15 in 2026-11). 1..28 so every
+ * month has day D. These functions are the only place that rule lives; an anchor of 0 (an
+ * invoice snapshot from before anchors) means 1.
+ */
+#define INVOICE_PERIOD_DAY_MIN 1
+#define INVOICE_PERIOD_DAY_MAX 28
+bool invoice_period_day_valid(int anchor);
+/* First and last day of `period` for `anchor`. ERR_PARSE "period"; ERR_INVALID "period_day". */
+int invoice_period_bounds(const char *period, int anchor, struct date *first,
+                          struct date *last, struct err *err);
+/* The label of the period holding `day` for `anchor` ("2026-11"). */
+void invoice_period_of_day(struct date day, int anchor, char out[INVOICE_PERIOD_MAX]);
+/* The label of the period before `period` ("2027-01" -> "2026-12"); ERR_PARSE "period". */
+int invoice_period_prev(const char *period, char out[INVOICE_PERIOD_MAX], struct err *err);
+/*
+ * The daily cycle's close step (close_day C, 1..28): on a day whose day of month is >= C, the
+ * period due is the latest one that ended before day C of that month (a missed run catches
+ * up later in the month). Returns false (nothing due) on a day before C. D = 1: the previous
+ * calendar month, closed from day C on. D = 15, C = 15: 2026-11 (to 2026-12-14) from
+ * 2026-12-15; D = 15, C = 5: 2026-11 from 2027-01-05 (on 2026-12-05 it has not ended).
+ */
+bool invoice_period_due(struct date day, int anchor, int close_day,
+                        char out[INVOICE_PERIOD_MAX]);
+
+/*
+ * The period as printed on an invoice (PDF, general-ledger memo): the label itself for
+ * calendar months ("2026-11", as before anchors), else its dates, "15 Nov 2026 - 14 Dec 2026"
+ * (ASCII: the PDF's font shows nothing else). A bad label or anchor prints the label.
+ */
+#define INVOICE_PERIOD_TEXT_MAX 32
+void invoice_period_text(const char *period, int anchor, char out[INVOICE_PERIOD_TEXT_MAX]);
+
+/* Calendar months (anchor 1): a period "YYYY-MM" and its first and last day. ERR_PARSE. */
 int invoice_period_parse(const char *s, struct date *first, struct date *last,
                          struct err *err);
-/* The period containing day ("2026-11"). */
+/* The calendar month containing day ("2026-11"). */
 void invoice_period_of(struct date day, char out[INVOICE_PERIOD_MAX]);
 
 #endif
