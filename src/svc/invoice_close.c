@@ -589,6 +589,7 @@ static int rate_usage(struct closing *cl, const struct pending_usage *u, const c
     struct usage_rated a;
     struct rated_row base;
     char price_ccy[CCY_MAX];
+    int anchor;
 
     memset(&in, 0, sizeof(in));
     if (chain) {
@@ -655,7 +656,9 @@ static int rate_usage(struct closing *cl, const struct pending_usage *u, const c
     SCOPY(out->sku, u->sku);
     pricing_product_of(u->sku, out->product_id);
     out->start = out->end = u->day;
-    invoice_period_of(u->day, out->period);
+    if (seller_anchor(cl, seller, &anchor, err) < 0)
+        return -1;
+    invoice_period_of_day(u->day, anchor, out->period);
     out->usage_qty = u->quantity;
     out->days = out->cycle_days = 1;
     out->unit_price = out->eup = a.unit_price;

@@ -522,6 +522,46 @@ static void test_late_usage(void **state)
                               " i.id = l.invoice_id WHERE i.period = '2026-12'"), "0.83");
 }
 
+/*
+ * An issuer whose billing periods start on the 15th (docs/billing.md "Billing periods"): a
+ * usage line takes its seller's period like a licence line. prt_P on day 15, so 2026-10 runs
+ * Oct 15 - Nov 14 and 2026-11 Nov 15 - Dec 14. cus_C, partner-wide markup 10%:
+ *   licence PROD1:0001 from Nov 1 (period 2026-10): 11.00 x 2 = 22.00
+ *   usage 11-14, 0.10 x 10, cost 0.76 (period 2026-10): 0.76 x 1.1 = 0.836 -> 0.83
+ *   usage 11-15, 0.10 x 20, cost 1.52 (period 2026-11): 1.52 x 1.1 = 1.672 -> 1.67
+ * So 2026-10's invoice is 22.00 + 0.83 = 22.83 and 2026-11's is 1.67.
+ */
+static void test_anchored_usage(void **state)
+{
+    struct billing_days d;
+    struct close_stats st;
+    struct err e;
+    char f[2048];
+
+    (void)state;
+    direct_setup();
+    if (invoice_days_set(&ctx, "prt_P", 15, 0, 0, &d, &e) < 0)
+        fail_msg("period day: %s", e.msg);
+    snprintf(f, sizeof(f), "%s", HEADER);
+    line(f, sizeof(f), "cus_C", "G0005", "0001", "2026-11-14", "0.10", "10", "0.76");
+    line(f, sizeof(f), "cus_C", "G0005", "0001", "2026-11-15", "0.10", "20", "1.52");
+    (void)import_text(f);
+    assert_int_equal(invoice_close(&ctx, "2026-10", false, at("2026-11-16T06:00:00Z"), &st,
+                                   &e), 0);
+    assert_int_equal(invoice_close(&ctx, "2026-11", false, at("2026-12-16T06:00:00Z"), &st,
+                                   &e), 0);
+    assert_string_equal(text1("SELECT r.period FROM rated_lines r JOIN usage_charges u ON"
+                              " u.id = r.usage_charge_id WHERE u.usage_date = '2026-11-14'"),
+                        "2026-10");
+    assert_string_equal(text1("SELECT r.period FROM rated_lines r JOIN usage_charges u ON"
+                              " u.id = r.usage_charge_id WHERE u.usage_date = '2026-11-15'"),
+                        "2026-11");
+    assert_string_equal(text1("SELECT subtotal FROM invoices WHERE customer_id = 'cus_C' AND"
+                              " period = '2026-10'"), "22.83");
+    assert_string_equal(text1("SELECT subtotal FROM invoices WHERE customer_id = 'cus_C' AND"
+                              " period = '2026-11'"), "1.67");
+}
+
 static void test_chain_fx(void **state)
 {
     struct close_stats st;
@@ -642,6 +682,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_mapped_plan, open_db, close_db),
         cmocka_unit_test_setup_teardown(test_partner_defaults, open_db, close_db),
         cmocka_unit_test_setup_teardown(test_chain_fx, open_db, close_db),
+        cmocka_unit_test_setup_teardown(test_anchored_usage, open_db, close_db),
         cmocka_unit_test(test_rate_usage_line),
     };
 
