@@ -726,7 +726,8 @@ static void describe(const struct rated_row *r, struct invoice_line *l)
                  r->sku);
         return;
     }
-    snprintf(l->description, sizeof(l->description), "%s%s%s %s, %s to %s",
+    /* "PROD1:0001, 2026-11-01 to 2026-11-30", "Adjustment 2026-10: PROD1:0001, ..." */
+    snprintf(l->description, sizeof(l->description), "%s%s%s%s, %s to %s",
              l->adjustment ? "Adjustment " : "", l->adjustment ? r->period : "",
              l->adjustment ? ": " : "", r->sku, s, e);
 }
