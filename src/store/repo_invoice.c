@@ -236,8 +236,10 @@ static int load_lines(struct db *db, struct invoice *inv, struct err *err)
     struct db_stmt *st = NULL;
     int rc = -1, step;
 
-    if (db_prepare(db, "SELECT " LINE_COLS " FROM invoice_lines WHERE invoice_id = ?"
-                       " ORDER BY line_no", &st, err) < 0)
+    /* the subscription is the rated line's (invoice_lines has no column of its own) */
+    if (db_prepare(db, "SELECT " LINE_COLS ", (SELECT r.subscription_id FROM rated_lines r"
+                       " WHERE r.id = invoice_lines.rated_line_id) FROM invoice_lines"
+                       " WHERE invoice_id = ? ORDER BY line_no", &st, err) < 0)
         return -1;
     if (db_bind_text(st, 1, inv->id, err) < 0)
         goto out;
@@ -267,6 +269,7 @@ static int load_lines(struct db *db, struct invoice *inv, struct err *err)
             repo_bill_col_dec(st, 15, &l.margin, err) < 0)
             goto out;
         l.adjustment = db_column_int64(st, 16) != 0;
+        repo_bill_col_str(st, 17, l.subscription_id, sizeof(l.subscription_id));
         if (invoice_add_line(inv, &l, err) < 0)
             goto out;
     }

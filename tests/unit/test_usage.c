@@ -292,6 +292,9 @@ static void test_kinds_and_invoice(void **state)
         free(js);
         json_decref(j);
     }
+    /* each line names its subscription (the rated line's; exports print it) */
+    assert_string_equal(inv.lines[0].subscription_id, "sub_C1");
+    assert_string_equal(inv.lines[1].subscription_id, "plan-cus_C");
     invoice_release(&inv);
 
     /* the margin report counts usage: product AZP revenue 1.87 + 1.14 + 0.37 + 0.83 = 4.21,
