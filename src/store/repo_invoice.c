@@ -317,13 +317,16 @@ int repo_invoice_get(struct db *db, const struct scope *sc, const char *id_or_nu
     const char *pred = scope_pred(sc, &np);
 
     invoice_init(inv);
+    /* Numbers are per issuer: a number alone may name invoices of several issuers in the
+     * scope (a reseller sees its own INV-2026-000001 and its distributor's). An id wins;
+     * a number must name one invoice. */
     snprintf(sql, sizeof(sql), "SELECT " INV_COLS " FROM invoices i WHERE (i.id = ? OR"
-             " i.number = ?)%s", pred);
+             " i.number = ?)%s ORDER BY i.id = ? DESC LIMIT 2", pred);
     if (db_prepare(db, sql, &st, err) < 0)
         return -1;
     if (db_bind_text(st, 1, id_or_number, err) < 0 ||
         db_bind_text(st, 2, id_or_number, err) < 0 || bind_scope(st, 3, sc, np, err) < 0 ||
-        (step = db_step(st, err)) < 0)
+        db_bind_text(st, 3 + np, id_or_number, err) < 0 || (step = db_step(st, err)) < 0)
         goto out;
     if (step == DB_DONE) {
         err_set(err, ERR_NOT_FOUND, "id", "no invoice %s", id_or_number);
@@ -331,6 +334,13 @@ int repo_invoice_get(struct db *db, const struct scope *sc, const char *id_or_nu
     }
     if (read_invoice(st, inv, err) < 0)
         goto out;
+    if (strcmp(inv->id, id_or_number) != 0 && (step = db_step(st, err)) != DB_DONE) {
+        if (step == DB_ROW)
+            err_set_(err, __func__, __LINE__, ERR_CONFLICT, "invoice_number_ambiguous", "id",
+                     "invoice number %s was issued by more than one issuer; name the invoice"
+                     " by its id (inv_...)", id_or_number);
+        goto out;
+    }
     db_finalize(st);
     st = NULL;
     if (load_lines(db, inv, err) < 0)

@@ -146,6 +146,19 @@ static void test_two_tier_chain(void **state)
         assert_dec(inv.subtotal, "134.91");
         assert_dec(inv.tax, "0");
         invoice_release(&inv);
+        /* by number, prt_D's scope holds one INV-2026-000001: found */
+        assert_int_equal(repo_invoice_get(db, &dsc, "INV-2026-000001", &inv, &e), 0);
+        assert_string_equal(inv.id, id);
+        invoice_release(&inv);
+        /* prt_R sees its own INV-2026-000001 and prt_D's to it: the number alone is
+           ambiguous (409 naming the id), the id is not */
+        snprintf(dsc.partner_id, sizeof(dsc.partner_id), "prt_R");
+        assert_int_equal(repo_invoice_get(db, &dsc, "INV-2026-000001", &inv, &e), -1);
+        assert_int_equal(e.code, ERR_CONFLICT);
+        assert_string_equal(e.field, "id");
+        assert_int_equal(repo_invoice_get(db, &dsc, id, &inv, &e), 0);
+        assert_string_equal(inv.issuer_id, "prt_D");
+        invoice_release(&inv);
         /* out of scope for another partner */
         snprintf(dsc.partner_id, sizeof(dsc.partner_id), "prt_X");
         assert_int_equal(repo_invoice_get(db, &dsc, id, &inv, &e), -1);
