@@ -16,18 +16,24 @@
 
 #include "cli/cli.h"
 #include "core/clock.h"
+#include "core/currency.h"
 #include "store/db.h"
 #include "svc/invoice_report.h"
 
 static void print_group(const struct margin_group *g, bool total)
 {
     char r[DEC_STRLEN], c[DEC_STRLEN], m[DEC_STRLEN], p[DEC_STRLEN] = "-";
+    int places = currency_minor_units(g->currency);
 
-    dec_format_fixed(g->revenue, 2, DEC_ROUND_HALF_UP, r);
-    dec_format_fixed(g->cost, 2, DEC_ROUND_HALF_UP, c);
-    dec_format_fixed(g->margin, 2, DEC_ROUND_HALF_UP, m);
+    /* amounts in the currency's minor unit (JPY none, EUR 2), the percentage to 2 places;
+       display only: the sums themselves are exact */
+    if (places < 0)
+        places = 2;
+    dec_format_fixed(g->revenue, places, DEC_ROUND_HALF_UP, r);
+    dec_format_fixed(g->cost, places, DEC_ROUND_HALF_UP, c);
+    dec_format_fixed(g->margin, places, DEC_ROUND_HALF_UP, m);
     if (g->has_pct)
-        dec_format(g->margin_pct, p);
+        dec_format_fixed(g->margin_pct, 2, DEC_ROUND_HALF_UP, p);
     printf("%-30s %-24.24s %-3s %14s %14s %14s %8s %6ld\n", total ? "TOTAL" : g->key[0] ? g->key
                                                                                   : "(direct)",
            g->name, g->currency, r, c, m, p, g->lines);

@@ -13,6 +13,7 @@
 
 #include <hpdf.h>
 
+#include "core/currency.h"
 #include "io/export_invoice.h"
 
 struct pdf_state {
@@ -107,10 +108,23 @@ static void parse_colour(const char *hex, struct pdf *p)
     p->b = (float)(v & 0xFF) / 255.0f;
 }
 
+/*
+ * An amount in the currency's minor unit (JPY 10414, EUR 10.40). Amounts are exact in that
+ * unit by construction; one that is not (it never should be) is printed whole rather than
+ * rounded, so the PDF never shows a figure the ledger does not hold.
+ */
 static void money(struct dec d, char buf[DEC_STRLEN], const char *ccy)
 {
-    (void)ccy;
-    dec_format_fixed(d, 2, DEC_ROUND_HALF_UP, buf);
+    int places = currency_minor_units(ccy);
+    struct dec r;
+    struct err e;
+
+    if (places < 0)
+        places = 2;
+    if (dec_round(d, places, DEC_ROUND_HALF_UP, &r, &e) == 0 && dec_cmp(r, d) == 0)
+        dec_format_fixed(d, places, DEC_ROUND_HALF_UP, buf);
+    else
+        dec_format(d, buf);
 }
 
 static void header(struct pdf *p, const struct invoice *inv)

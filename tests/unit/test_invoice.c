@@ -591,6 +591,57 @@ static void test_pdf_roundtrip(void **state)
     assert_non_null(strstr(txt, "-84.29"));
 }
 
+/*
+ * Amounts print in the currency's minor unit: a JPY invoice (no minor unit) shows 10414, not
+ * 10414.00; a EUR one keeps its cents. Built in memory: the PDF writer is what is tested.
+ *   1 line: 2 seats x 5,207 JPY = 10,414 JPY; no tax; total 10,414.
+ */
+static void test_pdf_minor_units(void **state)
+{
+    struct invoice inv;
+    struct invoice_line l;
+    struct err e;
+    char path[] = "/tmp/cspd-pdf-XXXXXX", cmd[128], txt[8192], *pdf = NULL;
+    size_t len, got;
+    FILE *f;
+    int fd;
+
+    (void)state;
+    invoice_init(&inv);
+    snprintf(inv.number, sizeof(inv.number), "INV-2026-000007");
+    snprintf(inv.period, sizeof(inv.period), "2026-11");
+    snprintf(inv.currency, sizeof(inv.currency), "JPY");
+    snprintf(inv.bill_to.name, sizeof(inv.bill_to.name), "Tailspin KK");
+    snprintf(inv.issuer.name, sizeof(inv.issuer.name), "Reseller R GmbH");
+    inv.status = INV_FINALIZED;
+    memset(&l, 0, sizeof(l));
+    snprintf(l.description, sizeof(l.description), "PROD1:0001, 2026-11-01 to 2026-11-30");
+    snprintf(l.sku, sizeof(l.sku), "PROD1:0001");
+    l.quantity = dec_from_i64(2);
+    l.unit_price = dec_from_i64(5207);
+    l.amount = inv.subtotal = inv.total = dec_from_i64(10414);
+    assert_int_equal(invoice_add_line(&inv, &l, &e), 0);
+    if (export_invoice_pdf(&inv, &pdf, &len, &e) < 0)
+        fail_msg("pdf: %s", e.msg);
+    invoice_release(&inv);
+    fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, pdf, len), (ssize_t)len);
+    close(fd);
+    free(pdf);
+    snprintf(cmd, sizeof(cmd), "pdftotext -layout %s -", path);
+    f = popen(cmd, "r");
+    assert_non_null(f);
+    got = fread(txt, 1, sizeof(txt) - 1, f);
+    txt[got] = '\0';
+    assert_int_equal(pclose(f), 0);
+    unlink(path);
+    assert_non_null(strstr(txt, "10414"));
+    assert_non_null(strstr(txt, "5207"));
+    assert_null(strstr(txt, "10414.00"));
+    assert_null(strstr(txt, "5207.00"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -602,6 +653,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_draft_rebuild, open_db, close_db),
         cmocka_unit_test_setup_teardown(test_concurrent_numbering, open_db, close_db),
         cmocka_unit_test_setup_teardown(test_pdf_roundtrip, open_db, close_db),
+        cmocka_unit_test(test_pdf_minor_units),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
