@@ -122,6 +122,7 @@ run: all
 	@mkdir -p var
 	./cspd db migrate --db var/cspd.db
 	./cspd demo seed --db var/cspd.db
+	scripts/demo-show --db var/cspd.db --out var/invoices
 	./cspd serve --db var/cspd.db --listen 127.0.0.1:8080 \
 	    --clock "$$(./cspd demo clock --db var/cspd.db)"
 
