@@ -106,6 +106,7 @@ struct matcher {
     size_t ncharges, refs_cap;
     uint8_t *used;                /* by ord, one bit each */
     size_t used_cap, nused;
+    uint32_t hash_mask;           /* recon_import_opts.key_hash_mask, or all bits */
     struct err *err;
 };
 
@@ -183,7 +184,8 @@ static int load_charge(void *vctx, const struct recon_charge_ref *c)
     m->refs[ord] = (uint32_t)c->ref;
     m->ncharges++;
     return recon_key_index_add(m->loading,
-                               recon_key_hash(c->subscription_id, c->subscription_len, &k),
+                               recon_key_hash(c->subscription_id, c->subscription_len, &k) &
+                                   m->hash_mask,
                                (uint32_t)ord, m->err);
 }
 
@@ -284,7 +286,8 @@ static void take_copy(struct taken *t, const struct recon_charge_key *c)
 static int take(struct matcher *m, struct slot *s, const char *sub, const struct recon_key *k,
                 struct dec amount, int minor, struct taken *t, struct err *err)
 {
-    size_t first, n = recon_key_index_find(&s->ix, recon_key_hash(sub, strlen(sub), k), &first);
+    uint32_t hash = recon_key_hash(sub, strlen(sub), k) & m->hash_mask;
+    size_t first, n = recon_key_index_find(&s->ix, hash, &first);
     uint32_t pick = UINT32_MAX;
 
     for (size_t i = first; i < first + n; i++) {
@@ -788,6 +791,7 @@ static int import_body(struct importer *p, FILE *in, instant_t now,
     if (p->rd->kind == RECON_KIND_INVOICE) {
         p->m->db = ctx->db;
         p->m->st = p->st;
+        p->m->hash_mask = o->key_hash_mask ? o->key_hash_mask : UINT32_MAX;
         p->m->err = err;
         if (repo_recon_map_each(ctx->db, load_map_row, p->m, err))
             return -1;

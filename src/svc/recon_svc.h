@@ -58,6 +58,9 @@ struct recon_import_opts {
     struct date period_start, period_end;
     recon_progress_fn progress; /* may be NULL */
     void *progress_ctx;
+    /* Tests only: keep these bits of each match key's 32-bit hash (0: all). A mask of 1
+     * makes half the keys collide; results must not change (every hit is re-checked). */
+    uint32_t key_hash_mask;
 };
 
 struct recon_import_result {
