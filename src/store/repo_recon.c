@@ -357,32 +357,39 @@ int repo_recon_bulk(struct db *db, bool on, struct err *err)
     return db_exec(db, sql, err);
 }
 
-/* Text the table requires (NOT NULL): "" for NULL. */
-static int bind_req(struct db_stmt *st, int idx, const char *s, struct err *err)
+/* The no-copy binds of the two line inserts (their strings outlive the step: db.h);
+ * bind_req_ref for text the table requires (NOT NULL): "" for NULL. */
+static int bind_opt_ref(struct db_stmt *st, int idx, const char *s, struct err *err)
 {
-    return db_bind_text(st, idx, s ? s : "", err);
+    return db_bind_text_ref(st, idx, s && *s ? s : NULL, err);
 }
+
+static int bind_req_ref(struct db_stmt *st, int idx, const char *s, struct err *err)
+{
+    return db_bind_text_ref(st, idx, s ? s : "", err);
+}
+
 
 int repo_recon_line_insert(struct recon_stmts *s, const struct recon_line_in *r,
                            struct err *err)
 {
     struct db_stmt *st = s->insert_line;
 
-    if (db_bind_text(st, 1, r->import_id, err) || db_bind_int64(st, 2, r->seq, err) ||
-        db_bind_int64(st, 3, r->line_no, err) || db_bind_text(st, 4, r->status, err) ||
-        bind_opt(st, 5, r->cause, err) || bind_opt(st, 6, r->detail, err) ||
-        bind_opt(st, 7, r->charge_id, err) || bind_opt(st, 8, r->subscription_id, err) ||
-        bind_opt(st, 9, r->ms_subscription, err) || bind_req(st, 10, r->customer_key, err) ||
-        bind_req(st, 11, r->customer_name, err) || bind_req(st, 12, r->reseller_key, err) ||
-        bind_req(st, 13, r->invoice_number, err) || bind_req(st, 14, r->charge_type, err) ||
-        bind_req(st, 15, r->sku, err) || bind_req(st, 16, r->start_date, err) ||
-        bind_req(st, 17, r->end_date, err) || bind_req(st, 18, r->quantity, err) ||
-        bind_req(st, 19, r->unit_price, err) || bind_req(st, 20, r->eup, err) ||
-        bind_req(st, 21, r->currency, err) || bind_req(st, 22, r->pricing_currency, err) ||
-        bind_opt(st, 23, r->exchange_rate, err) || bind_opt(st, 24, r->ms_subtotal, err) ||
-        bind_opt(st, 25, r->ms_tax, err) || bind_opt(st, 26, r->ms_total, err) ||
-        bind_opt(st, 27, r->cspd_subtotal, err) || bind_opt(st, 28, r->difference, err) ||
-        bind_opt(st, 29, r->order_id, err) || bind_opt(st, 30, r->reference_id, err) ||
+    if (db_bind_text_ref(st, 1, r->import_id, err) || db_bind_int64(st, 2, r->seq, err) ||
+        db_bind_int64(st, 3, r->line_no, err) || db_bind_text_ref(st, 4, r->status, err) ||
+        bind_opt_ref(st, 5, r->cause, err) || bind_opt_ref(st, 6, r->detail, err) ||
+        bind_opt_ref(st, 7, r->charge_id, err) || bind_opt_ref(st, 8, r->subscription_id, err) ||
+        bind_opt_ref(st, 9, r->ms_subscription, err) || bind_req_ref(st, 10, r->customer_key, err) ||
+        bind_req_ref(st, 11, r->customer_name, err) || bind_req_ref(st, 12, r->reseller_key, err) ||
+        bind_req_ref(st, 13, r->invoice_number, err) || bind_req_ref(st, 14, r->charge_type, err) ||
+        bind_req_ref(st, 15, r->sku, err) || bind_req_ref(st, 16, r->start_date, err) ||
+        bind_req_ref(st, 17, r->end_date, err) || bind_req_ref(st, 18, r->quantity, err) ||
+        bind_req_ref(st, 19, r->unit_price, err) || bind_req_ref(st, 20, r->eup, err) ||
+        bind_req_ref(st, 21, r->currency, err) || bind_req_ref(st, 22, r->pricing_currency, err) ||
+        bind_opt_ref(st, 23, r->exchange_rate, err) || bind_opt_ref(st, 24, r->ms_subtotal, err) ||
+        bind_opt_ref(st, 25, r->ms_tax, err) || bind_opt_ref(st, 26, r->ms_total, err) ||
+        bind_opt_ref(st, 27, r->cspd_subtotal, err) || bind_opt_ref(st, 28, r->difference, err) ||
+        bind_opt_ref(st, 29, r->order_id, err) || bind_opt_ref(st, 30, r->reference_id, err) ||
         db_bind_null(st, 31, err) || db_bind_null(st, 32, err) ||
         db_bind_null(st, 33, err) || db_bind_null(st, 34, err)) {
         db_reset(st);
@@ -457,23 +464,23 @@ int repo_recon_insert_only_cspd(struct recon_stmts *s, const char *import_id, in
 {
     struct db_stmt *st = s->insert_line;
 
-    if (db_bind_text(st, 1, import_id, err) || db_bind_int64(st, 2, seq, err) ||
-        db_bind_int64(st, 3, 0, err) || db_bind_text(st, 4, "only_cspd", err) ||
-        db_bind_text(st, 5, "not_billed", err) || bind_opt(st, 6, detail, err) ||
-        db_bind_text(st, 7, c->id, err) || db_bind_text(st, 8, c->subscription_id, err) ||
-        db_bind_null(st, 9, err) || db_bind_text(st, 10, cu->customer_key, err) ||
-        db_bind_text(st, 11, cu->customer_name, err) ||
-        db_bind_text(st, 12, cu->reseller_key, err) || bind_opt(st, 13, invoice, err) ||
-        db_bind_text(st, 14, c->charge_type, err) || db_bind_text(st, 15, c->sku, err) ||
-        db_bind_text(st, 16, c->start_text, err) || db_bind_text(st, 17, c->end_text, err) ||
-        db_bind_text(st, 18, c->quantity_text, err) ||
-        db_bind_text(st, 19, c->unit_price_text, err) ||
-        db_bind_text(st, 20, c->eup_text, err) ||
-        db_bind_text(st, 21, c->billing_currency, err) ||
-        db_bind_text(st, 22, c->currency, err) || db_bind_text(st, 23, c->fx_text, err) ||
+    if (db_bind_text_ref(st, 1, import_id, err) || db_bind_int64(st, 2, seq, err) ||
+        db_bind_int64(st, 3, 0, err) || db_bind_text_ref(st, 4, "only_cspd", err) ||
+        db_bind_text_ref(st, 5, "not_billed", err) || bind_opt_ref(st, 6, detail, err) ||
+        db_bind_text_ref(st, 7, c->id, err) || db_bind_text_ref(st, 8, c->subscription_id, err) ||
+        db_bind_null(st, 9, err) || db_bind_text_ref(st, 10, cu->customer_key, err) ||
+        db_bind_text_ref(st, 11, cu->customer_name, err) ||
+        db_bind_text_ref(st, 12, cu->reseller_key, err) || bind_opt_ref(st, 13, invoice, err) ||
+        db_bind_text_ref(st, 14, c->charge_type, err) || db_bind_text_ref(st, 15, c->sku, err) ||
+        db_bind_text_ref(st, 16, c->start_text, err) || db_bind_text_ref(st, 17, c->end_text, err) ||
+        db_bind_text_ref(st, 18, c->quantity_text, err) ||
+        db_bind_text_ref(st, 19, c->unit_price_text, err) ||
+        db_bind_text_ref(st, 20, c->eup_text, err) ||
+        db_bind_text_ref(st, 21, c->billing_currency, err) ||
+        db_bind_text_ref(st, 22, c->currency, err) || db_bind_text_ref(st, 23, c->fx_text, err) ||
         db_bind_null(st, 24, err) || db_bind_null(st, 25, err) || db_bind_null(st, 26, err) ||
-        db_bind_text(st, 27, c->amount_text, err) || bind_opt(st, 28, difference, err) ||
-        db_bind_text(st, 29, c->order_id, err) || db_bind_text(st, 30, c->reference_id, err) ||
+        db_bind_text_ref(st, 27, c->amount_text, err) || bind_opt_ref(st, 28, difference, err) ||
+        db_bind_text_ref(st, 29, c->order_id, err) || db_bind_text_ref(st, 30, c->reference_id, err) ||
         db_bind_null(st, 31, err) || db_bind_null(st, 32, err) || db_bind_null(st, 33, err) ||
         db_bind_null(st, 34, err)) {
         db_reset(st);
