@@ -340,6 +340,7 @@ struct importer {
     char invoices[INVOICES_TRACKED][RR_TEXT];
     int ninvoices;
     struct taken took; /* the charge the current line took */
+    char known_sub[RR_TEXT]; /* the last subscription found to exist, or "" */
 };
 
 static void track_invoice(struct importer *p, const char *number)
@@ -458,14 +459,20 @@ static int match_row(struct importer *p, const struct recon_row *w, struct line_
     if (s && k.qty >= 0 && (rc = take(m, s, sub, &k, ms.amount, minor, &p->took, err)) < 0)
         return -1;
     if (rc == 0) {
-        /* Not matched: is the subscription cspd's at all? (a mapped one always is) */
-        if (!mapped && (rc = repo_recon_sub_exists(p->st, sub, err)) < 0)
+        /* Not matched: is the subscription cspd's at all? (a mapped one always is; the
+         * last one found is remembered: a file's lines come grouped by subscription) */
+        if (mapped || (sub[0] && strcmp(p->known_sub, sub) == 0)) {
+            rc = DB_ROW;
+        } else if ((rc = repo_recon_sub_exists(p->st, sub, err)) < 0) {
             return -1;
+        } else if (rc == DB_ROW) {
+            snprintf(p->known_sub, sizeof(p->known_sub), "%s", sub);
+        }
         l->status = recon_status_name(RS_ONLY_MICROSOFT);
         l->difference = t->subtotal;
         l->detail = t->detail;
         imp->only_microsoft++;
-        if (!mapped && rc != DB_ROW) {
+        if (rc != DB_ROW) {
             l->cause = recon_cause_name(RC_UNKNOWN_SUBSCRIPTION);
             snprintf(t->detail, sizeof(t->detail), "Microsoft's subscription %s is not "
                      "mapped to a cspd subscription (amount %s)", w->subscription_id,
@@ -480,6 +487,8 @@ static int match_row(struct importer *p, const struct recon_row *w, struct line_
         return 0;
     }
     l->subscription_id = sub;
+    if (strcmp(p->known_sub, sub) != 0)
+        snprintf(p->known_sub, sizeof(p->known_sub), "%s", sub);
     if (recon_classify(&ms, &p->took.a, (enum recon_type)k.type, k.qty,
                        date_days_inclusive(w->start, w->end), minor, &v, err))
         return -1;
