@@ -3,17 +3,19 @@
  * lines, and saying why two amounts differ (issue 8; formats.md §1; nce-rules.md §7.3-7.4,
  * Part A 3, 4, 12).
  *
- * Pure: no I/O, no clock, no allocation except the index's own array (owned by the index,
- * freed by recon_index_release). The service layer (svc/recon_svc.c) loads cspd's charges for
- * a billing period into a `struct recon_index`, sorts it once, then streams Microsoft's lines
- * through recon_index_take + recon_classify one at a time; whatever is left unused in the index
- * afterwards is "only in cspd".
+ * Pure: no I/O, no clock, no allocation except the indexes' own arrays (owned by the index,
+ * freed by its release). Two indexes hold cspd's charges of a billing period:
  *
- * Workload: a distributor's month, up to a few million lines on each side. The index is one
- * flat array of fixed-size entries (about 110 bytes each) sorted by key; a lookup is a binary
- * search, so matching N Microsoft lines against M charges costs O((N + M) log M) and
- * M * 110 bytes. Subscription ids are numbered by the caller (uint32), so keys are compared
- * without string compares.
+ *   struct recon_key_index (key_index.c), what the import uses (svc/recon_svc.c): 8 bytes a
+ *   charge, the key's 32-bit hash and the charge's load position; the caller reads each hit
+ *   back and compares the real key, then applies the rule below itself.
+ *   struct recon_index (match.c): every entry with its key and figures in memory (~110 bytes
+ *   a charge) and recon_index_take applying the rule; the reference form of the rule, for
+ *   small sets and the tests.
+ *
+ * Workload: a distributor's month, up to a few million lines on each side; lookups are a
+ * binary search, so matching N Microsoft lines against M charges costs O((N + M) log M).
+ * Whatever is left unused afterwards is "only in cspd".
  *
  * The key (what makes "the same line" on both sides): subscription, charge type, charge start
  * and end date, quantity (absolute: Microsoft may write credits with a negative quantity) and
