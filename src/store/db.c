@@ -159,6 +159,15 @@ int db_bind_text(struct db_stmt *st, int idx, const char *text, struct err *err)
     return st->be->bind_text(st, idx, text, err);
 }
 
+int db_bind_text_ref(struct db_stmt *st, int idx, const char *text, struct err *err)
+{
+    if (!text)
+        return st->be->bind_null(st, idx, err);
+    if (!st->be->bind_text_ref)
+        return st->be->bind_text(st, idx, text, err);
+    return st->be->bind_text_ref(st, idx, text, err);
+}
+
 int db_bind_int64(struct db_stmt *st, int idx, int64_t v, struct err *err)
 {
     return st->be->bind_int64(st, idx, v, err);

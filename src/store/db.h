@@ -60,6 +60,11 @@ int db_exec(struct db *db, const char *sql, struct err *err);
 int db_prepare(struct db *db, const char *sql, struct db_stmt **out, struct err *err);
 /* Parameter indexes are 1-based. */
 int db_bind_text(struct db_stmt *st, int idx, const char *text, struct err *err);
+/*
+ * As db_bind_text, without copying: `text` must stay valid and unchanged until the statement
+ * has been stepped (for bulk inserts that bind their own buffers right before the step).
+ */
+int db_bind_text_ref(struct db_stmt *st, int idx, const char *text, struct err *err);
 int db_bind_int64(struct db_stmt *st, int idx, int64_t v, struct err *err);
 int db_bind_null(struct db_stmt *st, int idx, struct err *err);
 /* DB_ROW, DB_DONE, or -1 with err filled. */

@@ -44,6 +44,8 @@ struct db_backend {
 
     int (*prepare)(struct db *db, const char *sql, struct db_stmt **out, struct err *err);
     int (*bind_text)(struct db_stmt *st, int idx, const char *text, struct err *err);
+    /* optional (NULL: bind_text): no copy, text outlives the next step */
+    int (*bind_text_ref)(struct db_stmt *st, int idx, const char *text, struct err *err);
     int (*bind_int64)(struct db_stmt *st, int idx, int64_t v, struct err *err);
     int (*bind_null)(struct db_stmt *st, int idx, struct err *err);
     int (*step)(struct db_stmt *st, struct err *err);

@@ -316,7 +316,17 @@ int recon_stmts_prepare(struct db *db, struct recon_stmts *s, struct err *err)
     if (db_prepare(db, "INSERT INTO recon_lines (" LINE_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, "
                    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
                    "?, ?)", &s->insert_line, err) ||
-        db_prepare(db, "SELECT 1 FROM subscriptions WHERE id = ?", &s->sub_exists, err)) {
+        db_prepare(db, "SELECT 1 FROM subscriptions WHERE id = ?", &s->sub_exists, err) ||
+        db_prepare(db, "SELECT id, subscription_id, charge_type, start_date, end_date, "
+                   "quantity, unit_price, effective_unit_price, "
+                   "COALESCE(billing_subtotal, subtotal), exchange_rate, sku, currency, "
+                   "billing_currency, order_id, reference_id FROM charges WHERE rowid = ?",
+                   &s->charge_by_ref, err) ||
+        db_prepare(db, "SELECT COALESCE(cu.tenant_id, cu.id), cu.name, "
+                   "COALESCE(r.partner_id, '') FROM subscriptions s "
+                   "JOIN customers cu ON cu.id = s.customer_id "
+                   "LEFT JOIN partners r ON r.id = cu.reseller_id WHERE s.id = ?",
+                   &s->sub_customer, err)) {
         recon_stmts_release(s);
         return -1;
     }
@@ -329,6 +339,10 @@ void recon_stmts_release(struct recon_stmts *s)
         db_finalize(s->insert_line);
     if (s->sub_exists)
         db_finalize(s->sub_exists);
+    if (s->charge_by_ref)
+        db_finalize(s->charge_by_ref);
+    if (s->sub_customer)
+        db_finalize(s->sub_customer);
     memset(s, 0, sizeof(*s));
 }
 
@@ -343,32 +357,39 @@ int repo_recon_bulk(struct db *db, bool on, struct err *err)
     return db_exec(db, sql, err);
 }
 
-/* Text the table requires (NOT NULL): "" for NULL. */
-static int bind_req(struct db_stmt *st, int idx, const char *s, struct err *err)
+/* The no-copy binds of the two line inserts (their strings outlive the step: db.h);
+ * bind_req_ref for text the table requires (NOT NULL): "" for NULL. */
+static int bind_opt_ref(struct db_stmt *st, int idx, const char *s, struct err *err)
 {
-    return db_bind_text(st, idx, s ? s : "", err);
+    return db_bind_text_ref(st, idx, s && *s ? s : NULL, err);
 }
+
+static int bind_req_ref(struct db_stmt *st, int idx, const char *s, struct err *err)
+{
+    return db_bind_text_ref(st, idx, s ? s : "", err);
+}
+
 
 int repo_recon_line_insert(struct recon_stmts *s, const struct recon_line_in *r,
                            struct err *err)
 {
     struct db_stmt *st = s->insert_line;
 
-    if (db_bind_text(st, 1, r->import_id, err) || db_bind_int64(st, 2, r->seq, err) ||
-        db_bind_int64(st, 3, r->line_no, err) || db_bind_text(st, 4, r->status, err) ||
-        bind_opt(st, 5, r->cause, err) || bind_opt(st, 6, r->detail, err) ||
-        bind_opt(st, 7, r->charge_id, err) || bind_opt(st, 8, r->subscription_id, err) ||
-        bind_opt(st, 9, r->ms_subscription, err) || bind_req(st, 10, r->customer_key, err) ||
-        bind_req(st, 11, r->customer_name, err) || bind_req(st, 12, r->reseller_key, err) ||
-        bind_req(st, 13, r->invoice_number, err) || bind_req(st, 14, r->charge_type, err) ||
-        bind_req(st, 15, r->sku, err) || bind_req(st, 16, r->start_date, err) ||
-        bind_req(st, 17, r->end_date, err) || bind_req(st, 18, r->quantity, err) ||
-        bind_req(st, 19, r->unit_price, err) || bind_req(st, 20, r->eup, err) ||
-        bind_req(st, 21, r->currency, err) || bind_req(st, 22, r->pricing_currency, err) ||
-        bind_opt(st, 23, r->exchange_rate, err) || bind_opt(st, 24, r->ms_subtotal, err) ||
-        bind_opt(st, 25, r->ms_tax, err) || bind_opt(st, 26, r->ms_total, err) ||
-        bind_opt(st, 27, r->cspd_subtotal, err) || bind_opt(st, 28, r->difference, err) ||
-        bind_opt(st, 29, r->order_id, err) || bind_opt(st, 30, r->reference_id, err) ||
+    if (db_bind_text_ref(st, 1, r->import_id, err) || db_bind_int64(st, 2, r->seq, err) ||
+        db_bind_int64(st, 3, r->line_no, err) || db_bind_text_ref(st, 4, r->status, err) ||
+        bind_opt_ref(st, 5, r->cause, err) || bind_opt_ref(st, 6, r->detail, err) ||
+        bind_opt_ref(st, 7, r->charge_id, err) || bind_opt_ref(st, 8, r->subscription_id, err) ||
+        bind_opt_ref(st, 9, r->ms_subscription, err) || bind_req_ref(st, 10, r->customer_key, err) ||
+        bind_req_ref(st, 11, r->customer_name, err) || bind_req_ref(st, 12, r->reseller_key, err) ||
+        bind_req_ref(st, 13, r->invoice_number, err) || bind_req_ref(st, 14, r->charge_type, err) ||
+        bind_req_ref(st, 15, r->sku, err) || bind_req_ref(st, 16, r->start_date, err) ||
+        bind_req_ref(st, 17, r->end_date, err) || bind_req_ref(st, 18, r->quantity, err) ||
+        bind_req_ref(st, 19, r->unit_price, err) || bind_req_ref(st, 20, r->eup, err) ||
+        bind_req_ref(st, 21, r->currency, err) || bind_req_ref(st, 22, r->pricing_currency, err) ||
+        bind_opt_ref(st, 23, r->exchange_rate, err) || bind_opt_ref(st, 24, r->ms_subtotal, err) ||
+        bind_opt_ref(st, 25, r->ms_tax, err) || bind_opt_ref(st, 26, r->ms_total, err) ||
+        bind_opt_ref(st, 27, r->cspd_subtotal, err) || bind_opt_ref(st, 28, r->difference, err) ||
+        bind_opt_ref(st, 29, r->order_id, err) || bind_opt_ref(st, 30, r->reference_id, err) ||
         db_bind_null(st, 31, err) || db_bind_null(st, 32, err) ||
         db_bind_null(st, 33, err) || db_bind_null(st, 34, err)) {
         db_reset(st);
@@ -443,23 +464,23 @@ int repo_recon_insert_only_cspd(struct recon_stmts *s, const char *import_id, in
 {
     struct db_stmt *st = s->insert_line;
 
-    if (db_bind_text(st, 1, import_id, err) || db_bind_int64(st, 2, seq, err) ||
-        db_bind_int64(st, 3, 0, err) || db_bind_text(st, 4, "only_cspd", err) ||
-        db_bind_text(st, 5, "not_billed", err) || bind_opt(st, 6, detail, err) ||
-        db_bind_text(st, 7, c->id, err) || db_bind_text(st, 8, c->subscription_id, err) ||
-        db_bind_null(st, 9, err) || db_bind_text(st, 10, cu->customer_key, err) ||
-        db_bind_text(st, 11, cu->customer_name, err) ||
-        db_bind_text(st, 12, cu->reseller_key, err) || bind_opt(st, 13, invoice, err) ||
-        db_bind_text(st, 14, c->charge_type, err) || db_bind_text(st, 15, c->sku, err) ||
-        db_bind_text(st, 16, c->start_text, err) || db_bind_text(st, 17, c->end_text, err) ||
-        db_bind_text(st, 18, c->quantity_text, err) ||
-        db_bind_text(st, 19, c->unit_price_text, err) ||
-        db_bind_text(st, 20, c->eup_text, err) ||
-        db_bind_text(st, 21, c->billing_currency, err) ||
-        db_bind_text(st, 22, c->currency, err) || db_bind_text(st, 23, c->fx_text, err) ||
+    if (db_bind_text_ref(st, 1, import_id, err) || db_bind_int64(st, 2, seq, err) ||
+        db_bind_int64(st, 3, 0, err) || db_bind_text_ref(st, 4, "only_cspd", err) ||
+        db_bind_text_ref(st, 5, "not_billed", err) || bind_opt_ref(st, 6, detail, err) ||
+        db_bind_text_ref(st, 7, c->id, err) || db_bind_text_ref(st, 8, c->subscription_id, err) ||
+        db_bind_null(st, 9, err) || db_bind_text_ref(st, 10, cu->customer_key, err) ||
+        db_bind_text_ref(st, 11, cu->customer_name, err) ||
+        db_bind_text_ref(st, 12, cu->reseller_key, err) || bind_opt_ref(st, 13, invoice, err) ||
+        db_bind_text_ref(st, 14, c->charge_type, err) || db_bind_text_ref(st, 15, c->sku, err) ||
+        db_bind_text_ref(st, 16, c->start_text, err) || db_bind_text_ref(st, 17, c->end_text, err) ||
+        db_bind_text_ref(st, 18, c->quantity_text, err) ||
+        db_bind_text_ref(st, 19, c->unit_price_text, err) ||
+        db_bind_text_ref(st, 20, c->eup_text, err) ||
+        db_bind_text_ref(st, 21, c->billing_currency, err) ||
+        db_bind_text_ref(st, 22, c->currency, err) || db_bind_text_ref(st, 23, c->fx_text, err) ||
         db_bind_null(st, 24, err) || db_bind_null(st, 25, err) || db_bind_null(st, 26, err) ||
-        db_bind_text(st, 27, c->amount_text, err) || bind_opt(st, 28, difference, err) ||
-        db_bind_text(st, 29, c->order_id, err) || db_bind_text(st, 30, c->reference_id, err) ||
+        db_bind_text_ref(st, 27, c->amount_text, err) || bind_opt_ref(st, 28, difference, err) ||
+        db_bind_text_ref(st, 29, c->order_id, err) || db_bind_text_ref(st, 30, c->reference_id, err) ||
         db_bind_null(st, 31, err) || db_bind_null(st, 32, err) || db_bind_null(st, 33, err) ||
         db_bind_null(st, 34, err)) {
         db_reset(st);
@@ -623,98 +644,153 @@ int repo_recon_charge_each(struct db *db, struct date from, struct date to,
     return rc < 0 ? -1 : 0;
 }
 
-int repo_recon_charge_keys_each(struct db *db, struct date from, struct date to, bool figures,
-                                int (*fn)(void *ctx, const struct recon_charge_key *c),
+int repo_recon_charge_refs_each(struct db *db, struct date from, struct date to,
+                                int (*fn)(void *ctx, const struct recon_charge_ref *c),
                                 void *ctx, struct err *err)
 {
-    struct recon_charge_key k;
+    struct recon_charge_ref k;
     struct db_stmt *st;
-    bool has;
     int rc;
 
-    if (db_prepare(db, "SELECT id, subscription_id, charge_type, start_date, end_date, "
-                   "quantity, unit_price, effective_unit_price, "
-                   "COALESCE(billing_subtotal, subtotal), exchange_rate, sku, currency, "
-                   "billing_currency, order_id, reference_id FROM charges "
-                   "WHERE start_date >= ? AND start_date <= ? ORDER BY start_date, id", &st,
-                   err))
+    if (db_prepare(db, "SELECT rowid, subscription_id, charge_type, start_date, end_date, "
+                   "quantity, effective_unit_price, COALESCE(billing_subtotal, subtotal) "
+                   "FROM charges WHERE start_date >= ? AND start_date <= ? "
+                   "ORDER BY start_date, id", &st, err))
         return -1;
     rc = bind_date(st, 1, from, err) || bind_date(st, 2, to, err) ? -1 : 0;
     while (rc == 0 && (rc = db_step(st, err)) == DB_ROW) {
-        k.id = db_column_text(st, 0);
+        k.ref = db_column_int64(st, 0);
         k.subscription_id = db_column_text(st, 1);
         k.charge_type = db_column_text(st, 2);
-        if (!k.id || !k.subscription_id || !k.charge_type) {
-            rc = err_set(err, ERR_DB, "", "a charge line without id, subscription or type");
+        if (!k.subscription_id || !k.charge_type) {
+            rc = err_set(err, ERR_DB, "", "a charge line without subscription or type");
             break;
         }
         k.subscription_len = strlen(k.subscription_id);
         k.charge_type_len = strlen(k.charge_type);
         k.quantity = db_column_int64(st, 5);
-        if (col_dec(st, 8, &k.amount, NULL, err)) {
+        if (col_date(st, 3, &k.start, err) || col_date(st, 4, &k.end, err) ||
+            col_dec(st, 6, &k.eup, NULL, err) || col_dec(st, 7, &k.amount, NULL, err)) {
             rc = -1;
             break;
         }
-        if (figures) {
-            if (col_date(st, 3, &k.start, err) || col_date(st, 4, &k.end, err) ||
-                col_dec(st, 6, &k.unit_price, NULL, err) ||
-                col_dec(st, 7, &k.eup, NULL, err) || col_dec(st, 9, &k.fx, &has, err)) {
-                rc = -1;
-                break;
-            }
-            if (!has)
-                k.fx = dec_from_i64(1);
-        } else {
-            memset(&k.start, 0, sizeof(k.start));
-            memset(&k.end, 0, sizeof(k.end));
-            k.unit_price = k.eup = k.fx = dec_zero();
-        }
-        k.start_text = db_column_text(st, 3);
-        k.end_text = db_column_text(st, 4);
-        k.quantity_text = db_column_text(st, 5);
-        k.unit_price_text = db_column_text(st, 6);
-        k.eup_text = db_column_text(st, 7);
-        k.amount_text = db_column_text(st, 8);
-        k.fx_text = db_column_text(st, 9);
-        k.sku = db_column_text(st, 10);
-        k.currency = db_column_text(st, 11);
-        k.billing_currency = db_column_text(st, 12);
-        k.order_id = db_column_text(st, 13);
-        k.reference_id = db_column_text(st, 14);
         rc = fn(ctx, &k);
     }
     db_finalize(st);
     return rc < 0 ? -1 : 0;
 }
 
+int repo_recon_charge_by_ref(struct recon_stmts *s, int64_t ref, bool figures,
+                             struct recon_charge_key *k, struct err *err)
+{
+    struct db_stmt *st = s->charge_by_ref;
+    bool has;
+    int rc;
+
+    db_reset(st);
+    if (db_bind_int64(st, 1, ref, err))
+        return -1;
+    if ((rc = db_step(st, err)) != DB_ROW)
+        return rc;
+    k->id = db_column_text(st, 0);
+    k->subscription_id = db_column_text(st, 1);
+    k->charge_type = db_column_text(st, 2);
+    if (!k->id || !k->subscription_id || !k->charge_type)
+        return err_set(err, ERR_DB, "", "a charge line without id, subscription or type");
+    k->subscription_len = strlen(k->subscription_id);
+    k->charge_type_len = strlen(k->charge_type);
+    k->quantity = db_column_int64(st, 5);
+    if (col_dec(st, 8, &k->amount, NULL, err))
+        return -1;
+    if (figures) {
+        if (col_date(st, 3, &k->start, err) || col_date(st, 4, &k->end, err) ||
+            col_dec(st, 6, &k->unit_price, NULL, err) || col_dec(st, 7, &k->eup, NULL, err) ||
+            col_dec(st, 9, &k->fx, &has, err))
+            return -1;
+        if (!has)
+            k->fx = dec_from_i64(1);
+    } else {
+        memset(&k->start, 0, sizeof(k->start));
+        memset(&k->end, 0, sizeof(k->end));
+        k->unit_price = k->eup = k->fx = dec_zero();
+    }
+    k->start_text = db_column_text(st, 3);
+    k->end_text = db_column_text(st, 4);
+    k->quantity_text = db_column_text(st, 5);
+    k->unit_price_text = db_column_text(st, 6);
+    k->eup_text = db_column_text(st, 7);
+    k->amount_text = db_column_text(st, 8);
+    k->fx_text = db_column_text(st, 9);
+    k->sku = db_column_text(st, 10);
+    k->currency = db_column_text(st, 11);
+    k->billing_currency = db_column_text(st, 12);
+    k->order_id = db_column_text(st, 13);
+    k->reference_id = db_column_text(st, 14);
+    return 1;
+}
+
+int repo_recon_sub_customer_get(struct recon_stmts *s, const char *sub_id,
+                                struct recon_sub_customer *c, struct err *err)
+{
+    struct db_stmt *st = s->sub_customer;
+    const char *v[3];
+    int rc;
+
+    db_reset(st);
+    if (db_bind_text(st, 1, sub_id, err))
+        return -1;
+    if ((rc = db_step(st, err)) != DB_ROW)
+        return rc;
+    for (int i = 0; i < 3; i++)
+        v[i] = db_column_text(st, i);
+    c->customer_key = v[0] ? v[0] : "";
+    c->customer_name = v[1] ? v[1] : "";
+    c->reseller_key = v[2] ? v[2] : "";
+    return 1;
+}
+
 int repo_recon_sub_customer_each(struct db *db,
-                                 int (*fn)(void *ctx, const struct recon_sub_customer *c),
+                                 int (*fn)(void *ctx, const char *sub_id, bool customer,
+                                           const struct recon_sub_customer *c),
                                  void *ctx, struct err *err)
 {
     struct recon_sub_customer c;
     struct db_stmt *st;
     int rc;
 
-    if (db_prepare(db, "SELECT s.id, COALESCE(cu.tenant_id, cu.id), cu.name, "
+    if (db_prepare(db, "SELECT s.id, cu.id, COALESCE(cu.tenant_id, cu.id), cu.name, "
                    "COALESCE(r.partner_id, '') FROM subscriptions s "
-                   "JOIN customers cu ON cu.id = s.customer_id "
+                   "LEFT JOIN customers cu ON cu.id = s.customer_id "
                    "LEFT JOIN partners r ON r.id = cu.reseller_id", &st, err))
         return -1;
     while ((rc = db_step(st, err)) == DB_ROW) {
-        const char *v[4];
+        const char *v[5];
 
-        for (int i = 0; i < 4; i++)
+        for (int i = 0; i < 5; i++)
             v[i] = db_column_text(st, i);
-        c.subscription_id = v[0] ? v[0] : "";
-        c.subscription_len = strlen(c.subscription_id);
-        c.customer_key = v[1] ? v[1] : "";
-        c.customer_name = v[2] ? v[2] : "";
-        c.reseller_key = v[3] ? v[3] : "";
-        if (fn(ctx, &c)) {
+        c.customer_key = v[2] ? v[2] : "";
+        c.customer_name = v[3] ? v[3] : "";
+        c.reseller_key = v[4] ? v[4] : "";
+        if (fn(ctx, v[0] ? v[0] : "", v[1] != NULL, &c)) {
             rc = -1;
             break;
         }
     }
+    db_finalize(st);
+    return rc < 0 ? -1 : 0;
+}
+
+int repo_recon_sub_count(struct db *db, int64_t *out, struct err *err)
+{
+    struct db_stmt *st;
+    int rc;
+
+    *out = 0;
+    if (db_prepare(db, "SELECT COUNT(*) FROM subscriptions", &st, err))
+        return -1;
+    rc = db_step(st, err);
+    if (rc == DB_ROW)
+        *out = db_column_int64(st, 0);
     db_finalize(st);
     return rc < 0 ? -1 : 0;
 }

@@ -86,6 +86,8 @@ struct recon_sub_customer;
 struct recon_stmts {
     struct db_stmt *insert_line;      /* repo_recon_line_insert */
     struct db_stmt *sub_exists;       /* repo_recon_sub_exists */
+    struct db_stmt *charge_by_ref;    /* repo_recon_charge_by_ref */
+    struct db_stmt *sub_customer;     /* repo_recon_sub_customer_get */
 };
 
 int recon_stmts_prepare(struct db *db, struct recon_stmts *s, struct err *err);
@@ -177,9 +179,31 @@ int repo_recon_charge_each(struct db *db, struct date from, struct date to,
                            int (*fn)(void *ctx, const struct recon_charge_row *r), void *ctx,
                            struct err *err);
 /*
- * A charge line as matching needs it; strings point into the statement and live for the
- * callback only. amount: billing_subtotal, else subtotal; fx: the rate, else 1. The `*_text`
- * and the other strings are the columns as stored (NULL where NULL), for an only-in-cspd line.
+ * A charge as the import's index needs it (repo_recon_charge_refs_each): `ref` names the row
+ * for repo_recon_charge_by_ref (SQLite's rowid: stable inside the import's transaction);
+ * strings point into the statement and live for the callback only. amount: billing_subtotal,
+ * else subtotal.
+ */
+struct recon_charge_ref {
+    int64_t ref;
+    const char *subscription_id, *charge_type;
+    size_t subscription_len, charge_type_len;
+    struct date start, end;
+    int64_t quantity;
+    struct dec eup, amount;
+};
+/*
+ * cspd's charge lines with start dates in [from, to], ordered by start date then id (the
+ * same rows in the same order every time inside one transaction).
+ */
+int repo_recon_charge_refs_each(struct db *db, struct date from, struct date to,
+                                int (*fn)(void *ctx, const struct recon_charge_ref *c),
+                                void *ctx, struct err *err);
+/*
+ * A charge line as matching and an only-in-cspd line need it; strings point into the
+ * statement and live until the next repo_recon_charge_by_ref. amount: billing_subtotal, else
+ * subtotal; fx: the rate, else 1. The `*_text` and the other strings are the columns as
+ * stored (NULL where NULL).
  */
 struct recon_charge_key {
     const char *id, *subscription_id, *charge_type;
@@ -191,24 +215,32 @@ struct recon_charge_key {
     const char *currency, *billing_currency, *fx_text, *amount_text, *order_id, *reference_id;
 };
 /*
- * cspd's charge lines with start dates in [from, to], ordered by start date then id (the
- * same rows in the same order every time inside one transaction). figures false: only
- * `amount` is parsed (start, end, unit_price, eup, fx left zero), the text is all there.
+ * The charge `ref` (recon_charge_ref) into *out: 1 found, 0 gone, -1 error. figures false:
+ * only `amount` is parsed (start, end, unit_price, eup, fx left zero), the text is all there.
  */
-int repo_recon_charge_keys_each(struct db *db, struct date from, struct date to, bool figures,
-                                int (*fn)(void *ctx, const struct recon_charge_key *c),
-                                void *ctx, struct err *err);
+int repo_recon_charge_by_ref(struct recon_stmts *s, int64_t ref, bool figures,
+                             struct recon_charge_key *out, struct err *err);
 
 /* A subscription's customer as recon lines name it (key: tenant id, else cspd's id). */
 struct recon_sub_customer {
-    const char *subscription_id;
-    size_t subscription_len;
     const char *customer_key, *customer_name, *reseller_key; /* never NULL */
 };
-/* Every subscription with its customer, in storage order (one sequential scan). */
+/*
+ * The customer of subscription `sub_id` into *out (strings live until the next call): 1
+ * found, 0 no such subscription or customer, -1 error.
+ */
+int repo_recon_sub_customer_get(struct recon_stmts *s, const char *sub_id,
+                                struct recon_sub_customer *out, struct err *err);
+/*
+ * Every subscription with its customer, in storage order (one sequential scan); `customer`
+ * false for a subscription without one (its strings are then "").
+ */
 int repo_recon_sub_customer_each(struct db *db,
-                                 int (*fn)(void *ctx, const struct recon_sub_customer *c),
+                                 int (*fn)(void *ctx, const char *sub_id, bool customer,
+                                           const struct recon_sub_customer *c),
                                  void *ctx, struct err *err);
+/* How many subscriptions the book holds. */
+int repo_recon_sub_count(struct db *db, int64_t *out, struct err *err);
 
 int repo_recon_charge_get(struct db *db, const char *id, struct recon_charge_row *out,
                           struct err *err);

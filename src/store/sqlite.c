@@ -157,6 +157,11 @@ static int sq_bind_text(struct db_stmt *st, int idx, const char *text, struct er
     return bound(st, sqlite3_bind_text(stmt(st), idx, text, -1, SQLITE_TRANSIENT), err);
 }
 
+static int sq_bind_text_ref(struct db_stmt *st, int idx, const char *text, struct err *err)
+{
+    return bound(st, sqlite3_bind_text(stmt(st), idx, text, -1, SQLITE_STATIC), err);
+}
+
 static int sq_bind_int64(struct db_stmt *st, int idx, int64_t v, struct err *err)
 {
     return bound(st, sqlite3_bind_int64(stmt(st), idx, v), err);
@@ -229,6 +234,7 @@ const struct db_backend db_sqlite_backend = {
     .exec = sq_exec,
     .prepare = sq_prepare,
     .bind_text = sq_bind_text,
+    .bind_text_ref = sq_bind_text_ref,
     .bind_int64 = sq_bind_int64,
     .bind_null = sq_bind_null,
     .step = sq_step,

@@ -2,10 +2,12 @@
  * svc/recon_svc.c — import and match Microsoft's reconciliation files; resolve, export, write
  * (recon_svc.h for the contract and the shape of an import).
  *
- * The import keeps, beside the domain's indexes (one per loaded range of start dates), the
- * interned cspd subscription ids (domain/recon/names.c; the index keys carry their numbers),
- * the subscription map and the charge ids (by the index entries' `ref`). They grow by
- * doubling and are the only allocations of an import besides the CSV reader's buffers; the
+ * The import keeps, per cspd charge of the period, 8 bytes of match index (the key's hash
+ * and the charge's position in load order: domain/recon/key_index.c), its row reference
+ * (4 bytes) and one bit "taken"; a hit is read back from the store and its real key
+ * compared. Besides: the subscription map, and for the only-in-cspd lines either nothing
+ * (each line's customer asked for) or 8 bytes a subscription of the book plus each
+ * customer's text once. So memory does not grow with ids or amounts of the book; the
  * per-line path formats into stack buffers and binds them in place (struct recon_line_in).
  */
 #include "svc/recon_svc.h"
@@ -75,16 +77,21 @@ static int audit(const struct recon_ctx *ctx, instant_t at, const char *action,
 /* --- import: the match index ------------------------------------------------------------- */
 
 /*
- * cspd's charges are loaded by ranges of start dates, each into its own sorted index: the
- * caller's period at once, or else each calendar month the first time a Microsoft line
+ * cspd's charges are loaded by ranges of start dates, each into its own compact index (8 bytes
+ * a charge: the key's hash and the charge's position in load order, domain/recon/key_index.c):
+ * the caller's period at once, or else each calendar month the first time a Microsoft line
  * starting in it arrives (a line can only match a charge of the same start date, so of the
  * same month). The months between the file's first and last that no line started in are
- * loaded at the end: their charges are all "only in cspd".
+ * loaded at the end: their charges are all "only in cspd". Beside the indexes, by position
+ * in load order: the charge's row reference (4 bytes) and whether a line took it (1 bit).
+ * Nothing else of a charge is kept; a hit is read back from the store and its real key
+ * compared, so memory does not grow with subscription ids, charge ids or amounts.
  */
 struct slot {
     int32_t lo, hi; /* start dates, days since 1970-01-01, inclusive */
-    uint32_t base;  /* ref of its first charge (refs follow the load order) */
-    struct recon_index ix;
+    uint32_t base;  /* ord of its first charge (ords follow the load order) */
+    uint32_t n;     /* its charges */
+    struct recon_key_index ix;
 };
 
 struct matcher {
@@ -92,14 +99,16 @@ struct matcher {
     struct recon_stmts *st;
     struct slot *slots;
     size_t nslots, slots_cap, last;
-    struct recon_index *loading;
-    struct recon_names subs;      /* cspd subscriptions that have charges loaded */
+    struct recon_key_index *loading;
     struct recon_names map_ms;    /* the subscription map: Microsoft's ids ... */
     struct recon_names map_to;    /* ... and cspd's, */
     uint32_t *map_val;            /* map_ms number -> map_to number */
     size_t map_cap;
-    char (*charges)[ID_MAXLEN];   /* by the index entries' ref */
-    size_t ncharges, charges_cap;
+    uint32_t *refs;               /* by ord: the charge's row (repo_recon_charge_by_ref) */
+    size_t ncharges, refs_cap;
+    uint8_t *used;                /* by ord, one bit each */
+    size_t used_cap, nused;
+    uint32_t hash_mask;           /* recon_import_opts.key_hash_mask, or all bits */
     struct err *err;
 };
 
@@ -112,6 +121,8 @@ static int grow(void *pp, size_t *cap, size_t n, size_t size, struct err *err)
     if (n < *cap)
         return 0;
     ncap = *cap ? *cap * 2 : 256;
+    while (ncap <= n)
+        ncap *= 2;
     q = realloc(*p, ncap * size);
     if (!q)
         return err_set(err, ERR_NOMEM, "", "out of memory loading charge lines");
@@ -123,45 +134,61 @@ static int grow(void *pp, size_t *cap, size_t n, size_t size, struct err *err)
 static void matcher_release(struct matcher *m)
 {
     for (size_t i = 0; i < m->nslots; i++)
-        recon_index_release(&m->slots[i].ix);
+        recon_key_index_release(&m->slots[i].ix);
     free(m->slots);
-    recon_names_release(&m->subs);
     recon_names_release(&m->map_ms);
     recon_names_release(&m->map_to);
     free(m->map_val);
-    free(m->charges);
+    free(m->refs);
+    free(m->used);
     memset(m, 0, sizeof(*m));
 }
 
-static int load_charge(void *vctx, const struct recon_charge_key *c)
+static bool is_used(const struct matcher *m, uint32_t ord)
+{
+    return m->used[ord >> 3] & (1u << (ord & 7));
+}
+
+static void set_used(struct matcher *m, uint32_t ord)
+{
+    m->used[ord >> 3] |= (uint8_t)(1u << (ord & 7));
+    m->nused++;
+}
+
+/* The key of a charge as stored (quantity always positive there, sign from its figures). */
+static void charge_key(struct recon_key *k, const char *type, size_t type_len,
+                       struct date start, struct date end, int64_t quantity, struct dec amount,
+                       struct dec eup)
+{
+    memset(k, 0, sizeof(*k));
+    k->type = (uint8_t)recon_type_parse(type, type_len);
+    k->start = date_to_days(start);
+    k->end = date_to_days(end);
+    k->qty = quantity < 0 ? -quantity : quantity;
+    k->sign = (int8_t)recon_sign(amount, eup, dec_from_i64(quantity));
+}
+
+static int load_charge(void *vctx, const struct recon_charge_ref *c)
 {
     struct matcher *m = vctx;
     struct recon_key k;
-    struct recon_amounts a;
-    uint32_t sub;
-    size_t n = strlen(c->id);
+    size_t ord = m->ncharges;
 
-    if (recon_names_intern(&m->subs, c->subscription_id, c->subscription_len, &sub, m->err) ||
-        grow(&m->charges, &m->charges_cap, m->ncharges, sizeof(m->charges[0]), m->err))
+    if (ord >= UINT32_MAX || c->ref < 0 || c->ref > (int64_t)UINT32_MAX)
+        return err_set(m->err, ERR_TOO_BIG, "", "too many charge lines for one import");
+    if (grow(&m->refs, &m->refs_cap, ord, sizeof(m->refs[0]), m->err) ||
+        grow(&m->used, &m->used_cap, ord / 8, 1, m->err))
         return -1;
-    if (m->ncharges >= UINT32_MAX)
-        return err_set(m->err, ERR_TOO_BIG, "", "too many charge lines in the period");
-    if (n >= ID_MAXLEN)
-        n = ID_MAXLEN - 1;
-    memcpy(m->charges[m->ncharges], c->id, n);
-    m->charges[m->ncharges][n] = '\0';
-    a.unit_price = c->unit_price;
-    a.eup = c->eup;
-    a.amount = c->amount;
-    a.fx = c->fx;
-    memset(&k, 0, sizeof(k));
-    k.sub = sub;
-    k.type = (uint8_t)recon_type_parse(c->charge_type, c->charge_type_len);
-    k.start = date_to_days(c->start);
-    k.end = date_to_days(c->end);
-    k.qty = c->quantity < 0 ? -c->quantity : c->quantity;
-    k.sign = (int8_t)recon_sign(a.amount, a.eup, dec_from_i64(c->quantity));
-    return recon_index_add(m->loading, &k, &a, (uint32_t)m->ncharges++, m->err);
+    if (ord % 8 == 0)
+        m->used[ord / 8] = 0;
+    charge_key(&k, c->charge_type, c->charge_type_len, c->start, c->end, c->quantity,
+               c->amount, c->eup);
+    m->refs[ord] = (uint32_t)c->ref;
+    m->ncharges++;
+    return recon_key_index_add(m->loading,
+                               recon_key_hash(c->subscription_id, c->subscription_len, &k) &
+                                   m->hash_mask,
+                               (uint32_t)ord, m->err);
 }
 
 /* Load the charges starting in [lo, hi] as a new slot. */
@@ -172,15 +199,16 @@ static int load_slot(struct matcher *m, int32_t lo, int32_t hi, struct err *err)
     s.lo = lo;
     s.hi = hi;
     s.base = (uint32_t)m->ncharges;
-    recon_index_init(&s.ix);
+    recon_key_index_init(&s.ix);
     m->loading = &s.ix;
     if (grow(&m->slots, &m->slots_cap, m->nslots, sizeof(m->slots[0]), err) ||
-        repo_recon_charge_keys_each(m->db, date_from_days(lo), date_from_days(hi), true,
+        repo_recon_charge_refs_each(m->db, date_from_days(lo), date_from_days(hi),
                                     load_charge, m, err)) {
-        recon_index_release(&s.ix);
+        recon_key_index_release(&s.ix);
         return -1;
     }
-    recon_index_sort(&s.ix);
+    s.n = (uint32_t)(m->ncharges - s.base);
+    recon_key_index_sort(&s.ix);
     m->last = m->nslots;
     m->slots[m->nslots++] = s;
     return 0;
@@ -226,29 +254,76 @@ static int load_map_row(void *vctx, const char *ms_sub, const char *sub_id)
     return 0;
 }
 
-/*
- * cspd's subscription for Microsoft's SubscriptionId: the mapped one, else cspd's own id when
- * there is such a subscription. 1 found (*sub set, *num its number among the loaded charges'
- * subscriptions or RECON_NAME_NONE), 0 not, -1 error. Only an id neither mapped nor holding
- * a loaded charge costs a query.
- */
-static int map_sub(struct matcher *m, const char *ms_sub, size_t len, const char **sub,
-                   uint32_t *num, struct err *err)
+/* cspd's subscription for Microsoft's SubscriptionId: the mapped one, else the id itself. */
+static const char *map_sub(struct matcher *m, const char *ms_sub, bool *mapped)
 {
-    uint32_t i = recon_names_find(&m->map_ms, ms_sub, len);
-    int rc;
+    uint32_t i = recon_names_find(&m->map_ms, ms_sub, strlen(ms_sub));
 
-    if (i != RECON_NAME_NONE) {
-        *sub = recon_names_get(&m->map_to, m->map_val[i]);
-        *num = recon_names_find(&m->subs, *sub, strlen(*sub));
-        return 1;
+    *mapped = i != RECON_NAME_NONE;
+    return *mapped ? recon_names_get(&m->map_to, m->map_val[i]) : ms_sub;
+}
+
+/* The charge a Microsoft line took: copied out of the statement's row. */
+struct taken {
+    char id[ID_MAXLEN];
+    struct recon_amounts a;
+};
+
+static void take_copy(struct taken *t, const struct recon_charge_key *c)
+{
+    snprintf(t->id, sizeof(t->id), "%s", c->id);
+    t->a.unit_price = c->unit_price;
+    t->a.eup = c->eup;
+    t->a.amount = c->amount;
+    t->a.fx = c->fx;
+}
+
+/*
+ * Take the charge of key `k` on subscription `sub` for a line of amount `amount`: of the
+ * unused charges whose real key is k, in load order (start date, then id), the first whose
+ * amount agrees to the cent, else the first (domain/recon's rule, recon_index_take). 1 taken
+ * (*t filled, marked used), 0 none, -1 error. Every candidate of the hash is read back and
+ * its key compared, so a hash collision only costs that read.
+ */
+static int take(struct matcher *m, struct slot *s, const char *sub, const struct recon_key *k,
+                struct dec amount, int minor, struct taken *t, struct err *err)
+{
+    uint32_t hash = recon_key_hash(sub, strlen(sub), k) & m->hash_mask;
+    size_t first, n = recon_key_index_find(&s->ix, hash, &first);
+    uint32_t pick = UINT32_MAX;
+
+    for (size_t i = first; i < first + n; i++) {
+        uint32_t ord = recon_key_index_ord(&s->ix, i);
+        struct recon_charge_key c;
+        struct recon_key ck;
+        bool exact;
+        int rc;
+
+        if (is_used(m, ord))
+            continue;
+        rc = repo_recon_charge_by_ref(m->st, m->refs[ord], true, &c, err);
+        if (rc < 0)
+            return -1;
+        if (rc == 0)
+            return err_set(err, ERR_INTERNAL, "", "a charge line changed during the import");
+        charge_key(&ck, c.charge_type, c.charge_type_len, c.start, c.end, c.quantity,
+                   c.amount, c.eup);
+        if (strcmp(c.subscription_id, sub) != 0 || ck.type != k->type ||
+            ck.start != k->start || ck.end != k->end || ck.qty != k->qty ||
+            ck.sign != k->sign)
+            continue; /* another key of the same hash */
+        exact = recon_same_cents(c.amount, amount, minor);
+        if (pick == UINT32_MAX || exact) {
+            pick = ord;
+            take_copy(t, &c);
+            if (exact)
+                break;
+        }
     }
-    *sub = ms_sub;
-    *num = recon_names_find(&m->subs, ms_sub, len);
-    if (*num != RECON_NAME_NONE)
-        return 1;
-    rc = repo_recon_sub_exists(m->st, ms_sub, err);
-    return rc < 0 ? -1 : rc == DB_ROW;
+    if (pick == UINT32_MAX)
+        return 0;
+    set_used(m, pick);
+    return 1;
 }
 
 /* --- import: the file, one line at a time ----------------------------------------------- */
@@ -271,6 +346,8 @@ struct importer {
     bool any;
     char invoices[INVOICES_TRACKED][RR_TEXT];
     int ninvoices;
+    struct taken took; /* the charge the current line took */
+    char known_sub[RR_TEXT]; /* the last subscription found to exist, or "" */
 };
 
 static void track_invoice(struct importer *p, const char *number)
@@ -361,62 +438,65 @@ static int match_row(struct importer *p, const struct recon_row *w, struct line_
     struct recon_import_row *imp = p->imp;
     struct recon_amounts ms;
     struct recon_key k;
-    struct recon_entry *e = NULL;
     struct recon_verdict v;
     struct slot *s;
     struct dec aq;
     const char *sub;
-    uint32_t num;
+    bool mapped;
     int64_t q;
-    int rc, minor = minor_of(w->currency);
+    int rc = 0, minor = minor_of(w->currency);
     int32_t start = date_to_days(w->start);
 
     ms.unit_price = w->unit_price;
     ms.eup = w->eup;
     ms.amount = w->subtotal;
     ms.fx = w->fx;
-    /* The line's month first: its charges' subscriptions are then known by number. */
     if (p->o->has_period)
         s = slot_of(m, start);
     else if (!(s = month_slot(m, w->start, err)))
         return -1;
-    rc = map_sub(m, w->subscription_id, strlen(w->subscription_id), &sub, &num, err);
-    if (rc < 0)
+    sub = map_sub(m, w->subscription_id, &mapped);
+    memset(&k, 0, sizeof(k));
+    k.type = (uint8_t)w->type;
+    k.start = start;
+    k.end = date_to_days(w->end);
+    aq = dec_abs(w->quantity);
+    k.qty = dec_fraction_digits(aq) == 0 && dec_to_i64(aq, &q, err) == 0 ? q : -1;
+    k.sign = (int8_t)recon_sign(ms.amount, ms.eup, w->quantity);
+    if (s && k.qty >= 0 && (rc = take(m, s, sub, &k, ms.amount, minor, &p->took, err)) < 0)
         return -1;
     if (rc == 0) {
+        /* Not matched: is the subscription cspd's at all? (a mapped one always is; the
+         * last one found is remembered: a file's lines come grouped by subscription) */
+        if (mapped || (sub[0] && strcmp(p->known_sub, sub) == 0)) {
+            rc = DB_ROW;
+        } else if ((rc = repo_recon_sub_exists(p->st, sub, err)) < 0) {
+            return -1;
+        } else if (rc == DB_ROW) {
+            snprintf(p->known_sub, sizeof(p->known_sub), "%s", sub);
+        }
         l->status = recon_status_name(RS_ONLY_MICROSOFT);
-        l->cause = recon_cause_name(RC_UNKNOWN_SUBSCRIPTION);
-        snprintf(t->detail, sizeof(t->detail), "Microsoft's subscription %s is not mapped "
-                 "to a cspd subscription (amount %s)", w->subscription_id, t->subtotal);
-        l->detail = t->detail;
         l->difference = t->subtotal;
+        l->detail = t->detail;
         imp->only_microsoft++;
-        return 0;
-    }
-    l->subscription_id = sub;
-    if (s && num != RECON_NAME_NONE) {
-        aq = dec_abs(w->quantity);
-        memset(&k, 0, sizeof(k));
-        k.sub = num;
-        k.type = (uint8_t)w->type;
-        k.start = start;
-        k.end = date_to_days(w->end);
-        k.qty = dec_fraction_digits(aq) == 0 && dec_to_i64(aq, &q, err) == 0 ? q : -1;
-        k.sign = (int8_t)recon_sign(ms.amount, ms.eup, w->quantity);
-        e = recon_index_take(&s->ix, &k, ms.amount, minor);
-    }
-    if (!e) {
-        l->status = recon_status_name(RS_ONLY_MICROSOFT);
+        if (rc != DB_ROW) {
+            l->cause = recon_cause_name(RC_UNKNOWN_SUBSCRIPTION);
+            snprintf(t->detail, sizeof(t->detail), "Microsoft's subscription %s is not "
+                     "mapped to a cspd subscription (amount %s)", w->subscription_id,
+                     t->subtotal);
+            return 0;
+        }
+        l->subscription_id = sub;
         l->cause = recon_cause_name(RC_NO_CSPD_LINE);
         snprintf(t->detail, sizeof(t->detail), "cspd has no %s line for %s to %s, quantity "
                  "%s, on this subscription (Microsoft %s)", w->charge_type, t->start, t->end,
                  t->qty, t->subtotal);
-        l->detail = t->detail;
-        l->difference = t->subtotal;
-        imp->only_microsoft++;
         return 0;
     }
-    if (recon_classify(&ms, &e->a, (enum recon_type)k.type, k.qty,
+    l->subscription_id = sub;
+    if (strcmp(p->known_sub, sub) != 0)
+        snprintf(p->known_sub, sizeof(p->known_sub), "%s", sub);
+    if (recon_classify(&ms, &p->took.a, (enum recon_type)k.type, k.qty,
                        date_days_inclusive(w->start, w->end), minor, &v, err))
         return -1;
     l->status = recon_status_name(v.status);
@@ -425,8 +505,8 @@ static int match_row(struct importer *p, const struct recon_row *w, struct line_
                                                                       : sizeof(v.detail));
     t->detail[sizeof(t->detail) - 1] = '\0';
     l->detail = t->detail;
-    l->charge_id = m->charges[e->ref];
-    dec_format(e->a.amount, t->cspd);
+    l->charge_id = p->took.id;
+    dec_format(p->took.a.amount, t->cspd);
     dec_format(v.difference, t->diff);
     l->cspd_subtotal = t->cspd;
     l->difference = t->diff;
@@ -455,9 +535,13 @@ static int usage_add(struct importer *p, const struct recon_row *w, struct line_
         return 0;
     if (p->last_found < 0 || strcmp(p->last_ms_sub, w->subscription_id) != 0 ||
         strcmp(p->last_cust, w->customer_id) != 0) {
-        const char *sub = NULL;
-        uint32_t num;
-        int rc = map_sub(p->m, w->subscription_id, strlen(w->subscription_id), &sub, &num, err);
+        bool mapped;
+        const char *sub = map_sub(p->m, w->subscription_id, &mapped);
+        /* mapped, or the SubscriptionId is a cspd subscription id itself */
+        int rc = mapped ? 1 : repo_recon_sub_exists(p->st, sub, err);
+
+        if (!mapped && rc >= 0)
+            rc = rc == DB_ROW;
 
         p->last_sub[0] = '\0';
         if (rc == 1) {
@@ -571,72 +655,145 @@ static int read_file(struct importer *p, struct err *err)
 /* --- import: only in cspd ---------------------------------------------------------------- */
 
 /*
- * The second read of a slot's charges: the same rows in the same order as when it was loaded
- * (inside the import's transaction nothing changes them), so the n-th row is ref base + n.
+ * The customer of an only-in-cspd line's subscription. With few such lines each is asked
+ * for (repo_recon_sub_customer_get, a few B-tree lookups in scattered pages); with many,
+ * every subscription is read once in storage order (repo_recon_sub_customer_each) into
+ * a table of 8 bytes a subscription: the top 40 bits of its id's hash and its customer's
+ * number (the customers' text interned once each). Two subscriptions sharing those 40 bits
+ * are asked for one at a time, so the table never names a wrong customer: every subscription
+ * of the book is in it (a charge's subscription always is), so a foreign id with the same
+ * bits would show as a second entry.
  */
-struct leftovers {
-    struct importer *p;
-    const uint8_t *used;          /* by ref */
-    struct recon_names custs;     /* "key\0name\0reseller" of each customer seen */
-    uint32_t *sub_cust;           /* subscription number -> custs number */
+#define CUST_BITS 24
+#define CUST_MASK ((UINT64_C(1) << CUST_BITS) - 1)
+#define CUST_NONE CUST_MASK /* a subscription without a customer */
+
+struct customers {
+    bool table;                   /* false: ask for each */
+    uint64_t *v;                  /* hash40 << 24 | customer number, sorted */
+    size_t n, cap;
+    struct recon_names text;      /* "key\0name\0reseller" of each customer */
     char *buf;
     size_t buf_cap;
-    uint32_t ref;
-    int64_t seq;
+    char last_sub[ID_MAXLEN];     /* asked-for: the last subscription's customer */
+    char *last;
+    size_t last_cap;
+    struct recon_sub_customer cu;
     struct err *err;
 };
 
-static int keep_customer(void *vctx, const struct recon_sub_customer *c)
+static int keep_customer(void *vctx, const char *sub, bool customer,
+                         const struct recon_sub_customer *c)
 {
-    struct leftovers *x = vctx;
-    uint32_t sub = recon_names_find(&x->p->m->subs, c->subscription_id, c->subscription_len);
-    size_t a, b, r;
+    struct customers *x = vctx;
+    size_t a = strlen(c->customer_key), b = strlen(c->customer_name);
+    size_t r = strlen(c->reseller_key);
+    uint32_t num = CUST_NONE;
 
-    if (sub == RECON_NAME_NONE)
-        return 0;
-    a = strlen(c->customer_key);
-    b = strlen(c->customer_name);
-    r = strlen(c->reseller_key);
-    if (grow(&x->buf, &x->buf_cap, a + b + r + 3, 1, x->err))
+    if (customer) {
+        if (grow(&x->buf, &x->buf_cap, a + b + r + 3, 1, x->err))
+            return -1;
+        memcpy(x->buf, c->customer_key, a + 1);
+        memcpy(x->buf + a + 1, c->customer_name, b + 1);
+        memcpy(x->buf + a + b + 2, c->reseller_key, r + 1);
+        if (recon_names_intern(&x->text, x->buf, a + b + r + 2, &num, x->err))
+            return -1;
+        if (num >= CUST_NONE)
+            return err_set(x->err, ERR_TOO_BIG, "", "too many customers for the table");
+    }
+    if (grow(&x->v, &x->cap, x->n, sizeof(x->v[0]), x->err))
         return -1;
-    memcpy(x->buf, c->customer_key, a + 1);
-    memcpy(x->buf + a + 1, c->customer_name, b + 1);
-    memcpy(x->buf + a + b + 2, c->reseller_key, r + 1);
-    return recon_names_intern(&x->custs, x->buf, a + b + r + 2, &x->sub_cust[sub], x->err);
+    x->v[x->n++] = (recon_name_hash(sub, strlen(sub)) >> CUST_BITS) << CUST_BITS | num;
+    return 0;
 }
 
-static int write_leftover(void *vctx, const struct recon_charge_key *c)
+static void set_customer(struct customers *x, const char *text)
 {
-    struct leftovers *x = vctx;
-    struct matcher *m = x->p->m;
-    struct recon_import_row *imp = x->p->imp;
-    struct recon_sub_customer cu;
-    char amount[DEC_STRLEN], diff[DEC_STRLEN], detail[RR_LONG];
-    uint32_t ref = x->ref++, sub, cust;
+    x->cu.customer_key = text;
+    x->cu.customer_name = text + strlen(text) + 1;
+    x->cu.reseller_key = x->cu.customer_name + strlen(x->cu.customer_name) + 1;
+}
 
-    if (ref >= m->ncharges || strncmp(m->charges[ref], c->id, ID_MAXLEN - 1) != 0)
-        return err_set(x->err, ERR_INTERNAL, "", "charge %s changed during the import", c->id);
-    if (x->used[ref])
+/* x->cu := the customer of subscription `sub` (of charge `charge_id`, for the message). */
+static int customer_of(struct recon_stmts *st, struct customers *x, const char *sub,
+                       const char *charge_id, struct err *err)
+{
+    struct recon_sub_customer cu;
+    size_t a, b, r;
+    int rc;
+
+    if (x->table) {
+        uint64_t want = (recon_name_hash(sub, strlen(sub)) >> CUST_BITS) << CUST_BITS;
+        size_t lo = 0, hi = x->n;
+
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+
+            if (x->v[mid] < want)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < x->n && (x->v[lo] & ~CUST_MASK) == want &&
+            (lo + 1 == x->n || (x->v[lo + 1] & ~CUST_MASK) != want)) {
+            uint32_t num = (uint32_t)(x->v[lo] & CUST_MASK);
+
+            if (num == CUST_NONE)
+                return err_set(err, ERR_DB, "", "subscription %s of charge %s has no customer",
+                               sub, charge_id);
+            set_customer(x, recon_names_get(&x->text, num));
+            return 0;
+        }
+        /* shared 40 bits (or not there at all): ask */
+    } else if (x->last && strcmp(x->last_sub, sub) == 0) {
+        set_customer(x, x->last);
         return 0;
-    sub = recon_names_find(&m->subs, c->subscription_id, c->subscription_len);
-    cust = sub == RECON_NAME_NONE ? RECON_NAME_NONE : x->sub_cust[sub];
-    if (cust == RECON_NAME_NONE)
-        return err_set(x->err, ERR_DB, "", "subscription %s of charge %s has no customer",
-                       c->subscription_id, c->id);
-    memset(&cu, 0, sizeof(cu));
-    cu.customer_key = recon_names_get(&x->custs, cust);
-    cu.customer_name = cu.customer_key + strlen(cu.customer_key) + 1;
-    cu.reseller_key = cu.customer_name + strlen(cu.customer_name) + 1;
-    dec_format(c->amount, amount);
-    dec_format(dec_neg(c->amount), diff);
-    snprintf(detail, sizeof(detail), "Microsoft's file has no such line (cspd %s)", amount);
-    if (repo_recon_insert_only_cspd(x->p->st, imp->id, ++x->seq, c, &cu, detail,
-                                    imp->invoice_number, diff, x->err))
+    }
+    rc = repo_recon_sub_customer_get(st, sub, &cu, err);
+    if (rc < 0)
         return -1;
-    imp->only_cspd++;
-    if (x->p->o->progress && imp->only_cspd % RECON_PROGRESS_EVERY == 0)
-        x->p->o->progress(x->p->o->progress_ctx, "only in cspd", (long)imp->only_cspd);
+    if (rc == 0)
+        return err_set(err, ERR_DB, "", "subscription %s of charge %s has no customer", sub,
+                       charge_id);
+    a = strlen(cu.customer_key);
+    b = strlen(cu.customer_name);
+    r = strlen(cu.reseller_key);
+    if (grow(&x->last, &x->last_cap, a + b + r + 3, 1, err))
+        return -1;
+    memcpy(x->last, cu.customer_key, a + 1);
+    memcpy(x->last + a + 1, cu.customer_name, b + 1);
+    memcpy(x->last + a + b + 2, cu.reseller_key, r + 1);
+    snprintf(x->last_sub, sizeof(x->last_sub), "%s", sub);
+    set_customer(x, x->last);
     return 0;
+}
+
+/*
+ * Read every subscription's customer when that is cheaper than asking for each of `left`
+ * lines: a subscription read in order costs about a third of one asked for.
+ */
+static int customers_load(struct db *db, struct customers *x, size_t left, struct err *err)
+{
+    int64_t subs;
+
+    if (repo_recon_sub_count(db, &subs, err))
+        return -1;
+    if ((int64_t)left * 3 < subs)
+        return 0;
+    x->table = true;
+    x->err = err;
+    if (repo_recon_sub_customer_each(db, keep_customer, x, err))
+        return -1;
+    recon_sort_u64(x->v, x->n);
+    return 0;
+}
+
+static void customers_release(struct customers *x)
+{
+    free(x->v);
+    recon_names_release(&x->text);
+    free(x->buf);
+    free(x->last);
 }
 
 static int slot_cmp(const void *pa, const void *pb)
@@ -648,16 +805,16 @@ static int slot_cmp(const void *pa, const void *pb)
 
 /*
  * Load the period's months no line started in, then add a line for every charge left
- * unmatched, in one pass over the period's charges: by start date, then charge id. The
- * customers come from one sequential read of the subscriptions (no lookup per line).
+ * unmatched, by start date then charge id: each slot's charges in load order, the unused
+ * ones read back by their row reference (no second scan of the period).
  */
 static int only_cspd_pass(struct importer *p, struct date from, struct date to,
                           struct err *err)
 {
     struct matcher *m = p->m;
-    struct leftovers x;
-    uint8_t *used = NULL;
-    size_t nleft = 0;
+    struct recon_import_row *imp = p->imp;
+    struct customers cc;
+    int64_t seq = imp->line_count;
     int rc = -1;
 
     if (!p->o->has_period) {
@@ -666,50 +823,48 @@ static int only_cspd_pass(struct importer *p, struct date from, struct date to,
             if (!month_slot(m, d, err))
                 return -1;
     }
-    memset(&x, 0, sizeof(x));
-    recon_names_init(&x.custs);
-    x.p = p;
-    x.err = err;
-    x.seq = p->imp->line_count;
-    used = calloc(m->ncharges ? m->ncharges : 1, 1);
-    x.sub_cust = malloc((m->subs.n ? m->subs.n : 1) * sizeof(*x.sub_cust));
-    if (!used || !x.sub_cust) {
-        err_set(err, ERR_NOMEM, "", "out of memory listing the charges only in cspd");
-        goto done;
-    }
-    x.used = used;
-    for (size_t i = 0; i < m->nslots; i++)
-        for (size_t j = 0; j < m->slots[i].ix.n; j++) {
-            const struct recon_entry *e = &m->slots[i].ix.v[j];
-
-            used[e->ref] = e->used;
-            nleft += !e->used;
-        }
-    if (nleft == 0) {
-        rc = 0;
-        goto done;
-    }
-    for (uint32_t i = 0; i < m->subs.n; i++)
-        x.sub_cust[i] = RECON_NAME_NONE;
-    if (repo_recon_sub_customer_each(m->db, keep_customer, &x, err))
-        goto done;
+    memset(&cc, 0, sizeof(cc));
+    recon_names_init(&cc.text);
     qsort(m->slots, m->nslots, sizeof(m->slots[0]), slot_cmp);
     m->last = 0;
+    for (size_t i = 0; i < m->nslots; i++)
+        recon_key_index_release(&m->slots[i].ix); /* no more lookups */
+    if (m->ncharges > m->nused && customers_load(m->db, &cc, m->ncharges - m->nused, err))
+        goto done;
     for (size_t i = 0; i < m->nslots; i++) {
-        x.ref = m->slots[i].base;
-        if (repo_recon_charge_keys_each(m->db, date_from_days(m->slots[i].lo),
-                                        date_from_days(m->slots[i].hi), false,
-                                        write_leftover, &x, err))
-            goto done;
+        for (uint32_t ord = m->slots[i].base; ord < m->slots[i].base + m->slots[i].n; ord++) {
+            struct recon_charge_key c;
+            char amount[DEC_STRLEN], diff[DEC_STRLEN], detail[RR_LONG];
+            int found;
+
+            if (is_used(m, ord))
+                continue;
+            found = repo_recon_charge_by_ref(p->st, m->refs[ord], false, &c, err);
+            if (found < 0)
+                goto done;
+            if (found == 0) {
+                err_set(err, ERR_INTERNAL, "", "a charge line changed during the import");
+                goto done;
+            }
+            if (customer_of(p->st, &cc, c.subscription_id, c.id, err))
+                goto done;
+            dec_format(c.amount, amount);
+            dec_format(dec_neg(c.amount), diff);
+            snprintf(detail, sizeof(detail), "Microsoft's file has no such line (cspd %s)",
+                     amount);
+            if (repo_recon_insert_only_cspd(p->st, imp->id, ++seq, &c, &cc.cu, detail,
+                                            imp->invoice_number, diff, err))
+                goto done;
+            imp->only_cspd++;
+            if (p->o->progress && imp->only_cspd % RECON_PROGRESS_EVERY == 0)
+                p->o->progress(p->o->progress_ctx, "only in cspd", (long)imp->only_cspd);
+        }
     }
     if (p->o->progress)
-        p->o->progress(p->o->progress_ctx, "only in cspd", (long)p->imp->only_cspd);
+        p->o->progress(p->o->progress_ctx, "only in cspd", (long)imp->only_cspd);
     rc = 0;
 done:
-    free(used);
-    free(x.sub_cust);
-    free(x.buf);
-    recon_names_release(&x.custs);
+    customers_release(&cc);
     return rc;
 }
 
@@ -740,6 +895,7 @@ static int import_body(struct importer *p, FILE *in, instant_t now,
         return -1;
     p->m->db = ctx->db;
     p->m->st = p->st;
+    p->m->hash_mask = o->key_hash_mask ? o->key_hash_mask : UINT32_MAX;
     p->m->err = err;
     if (p->rd->kind == RECON_KIND_USAGE &&
         (repo_recon_map_each(ctx->db, load_map_row, p->m, err) ||
@@ -834,7 +990,6 @@ int recon_import(const struct recon_ctx *ctx, FILE *in, const struct recon_impor
     memset(&us, 0, sizeof(us));
     memset(&m, 0, sizeof(m));
     memset(&p, 0, sizeof(p));
-    recon_names_init(&m.subs);
     recon_names_init(&m.map_ms);
     recon_names_init(&m.map_to);
     if (!o)

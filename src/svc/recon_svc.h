@@ -6,24 +6,26 @@
  *
  * Import, in ONE transaction per file (all lines or none), each line written ONCE:
  *   1. invoice files: the subscription map is read into memory; with a caller's period its
- *      charges are loaded into the domain's sorted index now, else each calendar month's
- *      charges the first time a line starting in it arrives (a line matches only a charge of
- *      the same start date);
- *   2. stream the file (io/recon_read.h), validating every line; match it (domain/recon:
- *      index lookup, classify) and insert it with its result through one prepared statement;
- *      add up Subtotal, TaxTotal, Total and check Total = Subtotal + Tax per line and for
- *      the file;
+ *      charges are loaded into the domain's compact index now (domain/recon key_index.c:
+ *      each charge's key hash and load position), else each calendar month's charges the
+ *      first time a line starting in it arrives (a line matches only a charge of the same
+ *      start date);
+ *   2. stream the file (io/recon_read.h), validating every line; match it (index lookup, the
+ *      hits read back by rowid and their real key compared, classify) and insert it with its
+ *      result through one prepared statement; add up Subtotal, TaxTotal, Total and check
+ *      Total = Subtotal + Tax per line and for the file;
  *   3. idempotency: the same bytes (file hash), or the same invoice number with the same
  *      normalised content, roll everything back and report the earlier import ("nothing
  *      new"); the same invoice with other content is imported and `supersedes` the earlier;
  *   4. the period (the calendar months spanned by the file's ChargeStartDates, or the
  *      caller's): months not loaded yet are loaded, and a line is added for every cspd
- *      charge left unmatched ("only in cspd"), by charge start date then charge id, in one
- *      more read of the period's charges (the customers from one sequential read of the
- *      subscriptions, not a lookup per line).
- * Memory: the CSV reader's buffers, the index (about 140 bytes per cspd charge in the
- * period), the interned subscription ids (~50 bytes each) and a larger SQLite page cache (16 MiB)
- * while the import runs (RECON_BULK_CACHE_KIB); Microsoft's lines are never held together.
+ *      charge left unmatched ("only in cspd"), by charge start date then charge id, each
+ *      read back by rowid (the customers asked for one by one, or, for many such lines,
+ *      from one sequential read of the subscriptions).
+ * Memory: the CSV reader's buffers, ~12 bytes per cspd charge in the period (index 8, rowid
+ * 4, a "taken" bit), for many only-in-cspd lines 8 bytes per subscription of the book and
+ * each customer's text once, and a larger SQLite page cache (16 MiB) while the import runs
+ * (RECON_BULK_CACHE_KIB); Microsoft's lines are never held together, ids never interned.
  *
  * Resolutions and mappings are audited in the same transaction, through svc/audit.h
  * (audit_write, installation scope, the caller's actor and request id, the business clock).
@@ -58,6 +60,9 @@ struct recon_import_opts {
     struct date period_start, period_end;
     recon_progress_fn progress; /* may be NULL */
     void *progress_ctx;
+    /* Tests only: keep these bits of each match key's 32-bit hash (0: all). A mask of 1
+     * makes half the keys collide; results must not change (every hit is re-checked). */
+    uint32_t key_hash_mask;
 };
 
 struct recon_import_result {

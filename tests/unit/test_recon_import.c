@@ -148,11 +148,13 @@ static void seed_fixture(struct db *db)
                                         "sub_fabrikamd", 0, &err), 0);
 }
 
+static uint32_t import_mask; /* recon_import_opts.key_hash_mask of import_file */
+
 static int import_file(struct db *db, const char *path, struct recon_import_result *res,
                        struct err *err)
 {
     struct recon_ctx ctx = {db, "tester", NULL};
-    struct recon_import_opts o = {.source = path};
+    struct recon_import_opts o = {.source = path, .key_hash_mask = import_mask};
     FILE *f = fopen(path, "rb");
     int rc;
 
@@ -199,7 +201,8 @@ static void test_roundtrip_zero_differences(void **state)
     long lines = 0;
     char sql[128];
 
-    (void)state;
+    /* state: a key hash mask (test_hash_collisions); the run with mask 1 makes keys collide */
+    import_mask = state && *state ? *(const uint32_t *)*state : 0;
     assert_true(fd >= 0);
     out = fdopen(fd, "wb");
     seed_parties(db);
@@ -265,6 +268,7 @@ static void test_roundtrip_zero_differences(void **state)
     assert_true(res.row.total_ok);
     snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM recon_lines WHERE difference <> '0'");
     assert_int_equal(count(db, sql), 0);
+    import_mask = 0;
     unlink(path);
     db_close(db);
 }
@@ -469,6 +473,106 @@ static void test_fixture_differences(void **state)
     db_close(db);
 }
 
+/*
+ * The match index keeps 32 bits of each key's hash; every hit is read back and its real key
+ * compared. With all but one bit masked off (recon_import_opts.key_hash_mask), every key
+ * shares its hash with about half the others: the lines must come out exactly as with the
+ * full hash (the fixture's one difference of each kind, its only-in-cspd line).
+ */
+static void test_hash_collisions(void **state)
+{
+    struct db *db[2] = {open_db(), open_db()};
+    struct recon_import_result res[2];
+    struct err err;
+
+    (void)state;
+    for (int i = 0; i < 2; i++) {
+        struct recon_ctx ctx = {db[i], "tester", NULL};
+        struct recon_import_opts o = {.source = "differences.csv", .key_hash_mask = i};
+        FILE *f = fopen(FIX "differences.csv", "rb");
+
+        assert_non_null(f);
+        seed_fixture(db[i]);
+        err_clear(&err);
+        if (recon_import(&ctx, f, &o, NOW, &res[i], &err))
+            fail_msg("import (mask %d): %s", i, err.msg);
+        fclose(f);
+    }
+    assert_int_equal(res[1].row.matched, 2);
+    assert_int_equal(res[1].row.amount_differs, 4);
+    assert_int_equal(res[1].row.only_microsoft, 2);
+    assert_int_equal(res[1].row.only_cspd, 1);
+    for (int64_t seq = 1; seq <= 9; seq++) {
+        struct recon_line_row a = *get_line(db[0], res[0].id, seq);
+        struct recon_line_row *b = get_line(db[1], res[1].id, seq);
+
+        assert_string_equal(a.status, b->status);
+        assert_string_equal(a.cause, b->cause);
+        assert_string_equal(a.detail, b->detail);
+        assert_string_equal(a.charge_id, b->charge_id);
+        assert_string_equal(a.subscription_id, b->subscription_id);
+        assert_string_equal(a.customer_key, b->customer_key);
+        assert_string_equal(a.cspd_subtotal, b->cspd_subtotal);
+        assert_string_equal(a.difference, b->difference);
+    }
+    db_close(db[0]);
+    db_close(db[1]);
+}
+
+/*
+ * Many only-in-cspd lines for few subscriptions: their customers come from one read of every
+ * subscription (svc/recon_svc.c, the 8-byte table) instead of a question each. A file with
+ * only the fixture's unmapped Northwind line, over June-July 2021: all seven charges are
+ * cspd's alone, each named with its own customer (Contoso direct; Fabrikam via 6048879).
+ */
+static void test_only_cspd_customers(void **state)
+{
+    struct db *db = open_db();
+    struct recon_ctx ctx = {db, "tester", NULL};
+    struct recon_import_opts o = {.has_period = true,
+                                  .period_start = {2021, 6, 1}, .period_end = {2021, 7, 31}};
+    struct recon_import_result res;
+    struct err err;
+    char path[] = "/tmp/cspd-recon-XXXXXX", line[8192];
+    int fd = mkstemp(path), n = 0;
+    FILE *in = fopen(FIX "differences.csv", "rb"), *out;
+
+    (void)state;
+    assert_true(fd >= 0);
+    assert_non_null(in);
+    out = fdopen(fd, "wb");
+    while (fgets(line, sizeof(line), in))
+        if (++n == 1 || strstr(line, "Northwind"))
+            fputs(line, out);
+    fclose(in);
+    fclose(out);
+    seed_fixture(db);
+    in = fopen(path, "rb");
+    err_clear(&err);
+    if (recon_import(&ctx, in, &o, NOW, &res, &err))
+        fail_msg("import: %s", err.msg);
+    fclose(in);
+    unlink(path);
+    assert_int_equal(res.row.line_count, 1);
+    assert_int_equal(res.row.only_microsoft, 1);
+    assert_int_equal(res.row.only_cspd, 7);
+    for (int64_t seq = 2; seq <= 8; seq++) {
+        struct recon_line_row *l = get_line(db, res.id, seq);
+        bool fabrikam = strncmp(l->subscription_id, "sub_fabrikam", 12) == 0;
+
+        assert_string_equal(l->status, "only_cspd");
+        assert_string_equal(l->customer_key, fabrikam ? "835a59a7-3172-47b5-bdef-d9cc65f4d0e4"
+                                                       : "196e2273-9651-43a3-ba7e-7cbcd918fc40");
+        assert_string_equal(l->reseller_key, fabrikam ? "6048879" : "");
+    }
+    /* by start date, then id: chg_a1 (Jun 18) first, chg_a2/chg_a3 (Jun 20) next */
+    assert_string_equal(get_line(db, res.id, 2)->charge_id, "chg_a1");
+    assert_string_equal(get_line(db, res.id, 3)->charge_id, "chg_a2");
+    assert_string_equal(get_line(db, res.id, 4)->charge_id, "chg_a3");
+    assert_string_equal(get_line(db, res.id, 2)->customer_name, "Contoso, Ltd.");
+    db_close(db);
+}
+
 static void test_idempotent(void **state)
 {
     struct db *db = open_db();
@@ -637,10 +741,15 @@ static void test_usage(void **state)
 
 int main(void)
 {
+    static uint32_t one_bit = 1;
+
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_roundtrip_zero_differences),
+        cmocka_unit_test_prestate(test_roundtrip_zero_differences, &one_bit),
         cmocka_unit_test(test_engine_roundtrip),
         cmocka_unit_test(test_fixture_differences),
+        cmocka_unit_test(test_hash_collisions),
+        cmocka_unit_test(test_only_cspd_customers),
         cmocka_unit_test(test_idempotent),
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_dates),

@@ -137,7 +137,7 @@ void recon_index_sort(struct recon_index *ix)
     ix->sorted = true;
 }
 
-static bool same_cents(struct dec a, struct dec b, int minor)
+bool recon_same_cents(struct dec a, struct dec b, int minor)
 {
     struct err e;
     struct dec ra, rb;
@@ -169,7 +169,7 @@ struct recon_entry *recon_index_take(struct recon_index *ix, const struct recon_
             continue;
         if (!first)
             first = &ix->v[i];
-        if (same_cents(ix->v[i].a.amount, amount, minor)) {
+        if (recon_same_cents(ix->v[i].a.amount, amount, minor)) {
             first = &ix->v[i];
             break;
         }

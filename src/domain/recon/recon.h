@@ -3,17 +3,19 @@
  * lines, and saying why two amounts differ (issue 8; formats.md §1; nce-rules.md §7.3-7.4,
  * Part A 3, 4, 12).
  *
- * Pure: no I/O, no clock, no allocation except the index's own array (owned by the index,
- * freed by recon_index_release). The service layer (svc/recon_svc.c) loads cspd's charges for
- * a billing period into a `struct recon_index`, sorts it once, then streams Microsoft's lines
- * through recon_index_take + recon_classify one at a time; whatever is left unused in the index
- * afterwards is "only in cspd".
+ * Pure: no I/O, no clock, no allocation except the indexes' own arrays (owned by the index,
+ * freed by its release). Two indexes hold cspd's charges of a billing period:
  *
- * Workload: a distributor's month, up to a few million lines on each side. The index is one
- * flat array of fixed-size entries (about 110 bytes each) sorted by key; a lookup is a binary
- * search, so matching N Microsoft lines against M charges costs O((N + M) log M) and
- * M * 110 bytes. Subscription ids are numbered by the caller (uint32), so keys are compared
- * without string compares.
+ *   struct recon_key_index (key_index.c), what the import uses (svc/recon_svc.c): 8 bytes a
+ *   charge, the key's 32-bit hash and the charge's load position; the caller reads each hit
+ *   back and compares the real key, then applies the rule below itself.
+ *   struct recon_index (match.c): every entry with its key and figures in memory (~110 bytes
+ *   a charge) and recon_index_take applying the rule; the reference form of the rule, for
+ *   small sets and the tests.
+ *
+ * Workload: a distributor's month, up to a few million lines on each side; lookups are a
+ * binary search, so matching N Microsoft lines against M charges costs O((N + M) log M).
+ * Whatever is left unused afterwards is "only in cspd".
  *
  * The key (what makes "the same line" on both sides): subscription, charge type, charge start
  * and end date, quantity (absolute: Microsoft may write credits with a negative quantity) and
@@ -113,6 +115,41 @@ struct recon_entry *recon_index_take(struct recon_index *ix, const struct recon_
 /* Make every entry unused again (a second pass over the same charges). */
 void recon_index_reset(struct recon_index *ix);
 void recon_index_release(struct recon_index *ix);
+
+/* Amounts a and b equal once both are rounded half-up to `minor` fraction digits. */
+bool recon_same_cents(struct dec a, struct dec b, int minor);
+
+/*
+ * The compact index an import matches through (domain/recon/key_index.c): 8 bytes per cspd
+ * charge whatever the book's size, so a period of millions of charges fits in a few tens of
+ * MB. Each entry is the key's 32-bit hash (recon_key_hash: the subscription's id as text,
+ * type, dates, quantity, sign) and the charge's position in the caller's load order (`ord`);
+ * sorted by (hash, ord), so the entries of one hash come in load order. A hit is only a
+ * candidate: the caller reads the charge and compares the real key (two keys may share a
+ * hash; the expected number of foreign entries met per lookup is n / 2^32).
+ */
+struct recon_key_index {
+    uint64_t *v; /* hash << 32 | ord */
+    size_t n, cap;
+};
+
+/* The key's hash; `k->sub` is ignored (the subscription is hashed by its id `sub`). */
+uint32_t recon_key_hash(const char *sub, size_t len, const struct recon_key *k);
+void recon_key_index_init(struct recon_key_index *ix);
+int recon_key_index_add(struct recon_key_index *ix, uint32_t hash, uint32_t ord,
+                        struct err *err);
+void recon_key_index_sort(struct recon_key_index *ix);
+/* The entries with `hash` (index sorted): v[*first ...], how many; their ords ascending. */
+size_t recon_key_index_find(const struct recon_key_index *ix, uint32_t hash, size_t *first);
+static inline uint32_t recon_key_index_ord(const struct recon_key_index *ix, size_t i)
+{
+    return (uint32_t)ix->v[i];
+}
+void recon_key_index_release(struct recon_key_index *ix);
+/* A 64-bit hash of a name (FNV-1a, then mixed so every bit depends on every byte). */
+uint64_t recon_name_hash(const char *s, size_t len);
+/* Sort in place, ascending (the index's quicksort: no temporary buffer). */
+void recon_sort_u64(uint64_t *v, size_t n);
 
 /*
  * Interned names (domain/recon/names.c): subscription ids numbered 0, 1, 2, ... in the order
