@@ -43,6 +43,7 @@
 #include "api/server.h"
 #include "core/id.h"
 #include "core/log.h"
+#include "store/db.h"
 
 struct api_server {
     struct MHD_Daemon *daemon;
@@ -151,15 +152,150 @@ void api_clock_put(struct api_ctx *ctx, const struct clock *c)
     pthread_mutex_unlock(&ctx->clock_lock);
 }
 
+/*
+ * The connection pool of a file database: at most `max` connections (one per worker thread,
+ * since a thread holds one at a time), opened on first need; the caller's own connection is
+ * the first. A thread that finds none free waits (only when threads outnumber `max`). A
+ * connection that cannot be opened lowers `max` to what is open: requests then share fewer.
+ */
+struct api_db_pool {
+    pthread_mutex_t lock;
+    pthread_cond_t freed;
+    pthread_mutex_t write_lock;  /* held by the store sections of mutating requests */
+    char *url;
+    struct db **free;            /* stack of idle connections */
+    struct db **all;             /* every open connection; all[0] is the borrowed one */
+    unsigned nfree, nopen, max;
+};
+
+/* Does `method` change something (its store sections then take the write lock)? */
+static bool api_method_mutates(const char *method)
+{
+    return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
+           strcmp(method, "OPTIONS") != 0;
+}
+
+/* What this thread holds between api_db_acquire and api_db_release (never nested). */
+static _Thread_local struct {
+    struct db *db;
+    bool write_locked;
+} held;
+
+/* Set by the request steps: the request on this thread changes something. */
+static _Thread_local bool request_mutates;
+
+static struct db *pool_take(struct api_db_pool *p)
+{
+    struct db *db = NULL;
+    struct err err;
+
+    pthread_mutex_lock(&p->lock);
+    for (;;) {
+        if (p->nfree > 0) {
+            db = p->free[--p->nfree];
+            break;
+        }
+        if (p->nopen < p->max) {
+            p->nopen++; /* reserve the slot; open without the lock */
+            pthread_mutex_unlock(&p->lock);
+            err_clear(&err);
+            if (db_open(p->url, &db, &err) != 0)
+                db = NULL;
+            pthread_mutex_lock(&p->lock);
+            if (db) {
+                p->all[p->nopen - 1] = db;
+                break;
+            }
+            p->nopen--;
+            p->max = p->nopen;
+            log_kv(LOG_WARN, "store: cannot open another connection; requests share fewer",
+                   "detail", err.msg, NULL);
+            continue;
+        }
+        pthread_cond_wait(&p->freed, &p->lock);
+    }
+    pthread_mutex_unlock(&p->lock);
+    return db;
+}
+
+static void pool_give(struct api_db_pool *p, struct db *db)
+{
+    pthread_mutex_lock(&p->lock);
+    p->free[p->nfree++] = db;
+    pthread_cond_signal(&p->freed);
+    pthread_mutex_unlock(&p->lock);
+}
+
+/* A pool for `url` when it names a database file and more than one thread will use it. */
+static int pool_new(const char *url, struct db *first, unsigned size, struct api_db_pool **out,
+                    struct err *err)
+{
+    struct api_db_pool *p;
+
+    *out = NULL;
+    if (!url || !first || !db_url_path(url) || size < 2)
+        return 0;
+    p = calloc(1, sizeof(*p));
+    if (!p || !(p->url = strdup(url)) || !(p->free = calloc(size, sizeof(*p->free))) ||
+        !(p->all = calloc(size, sizeof(*p->all)))) {
+        if (p) {
+            free(p->url);
+            free(p->free);
+        }
+        free(p);
+        return err_set(err, ERR_NOMEM, "", "out of memory starting the server");
+    }
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->freed, NULL);
+    pthread_mutex_init(&p->write_lock, NULL);
+    p->max = size;
+    p->all[0] = first;
+    p->free[0] = first;
+    p->nfree = p->nopen = 1;
+    *out = p;
+    return 0;
+}
+
+/* Close the connections the pool opened (not the borrowed first one) and free it. */
+static void pool_free(struct api_db_pool *p)
+{
+    if (!p)
+        return;
+    for (unsigned i = 1; i < p->nopen; i++)
+        db_close(p->all[i]);
+    pthread_mutex_destroy(&p->lock);
+    pthread_cond_destroy(&p->freed);
+    pthread_mutex_destroy(&p->write_lock);
+    free(p->url);
+    free(p->free);
+    free(p->all);
+    free(p);
+}
+
 struct db *api_db_acquire(struct api_ctx *ctx)
 {
-    pthread_mutex_lock(&ctx->db_lock);
-    return ctx->db;
+    if (!ctx->pool) {
+        pthread_mutex_lock(&ctx->db_lock);
+        return ctx->db;
+    }
+    held.write_locked = request_mutates;
+    if (held.write_locked)
+        pthread_mutex_lock(&ctx->pool->write_lock);
+    held.db = pool_take(ctx->pool);
+    return held.db;
 }
 
 void api_db_release(struct api_ctx *ctx)
 {
-    pthread_mutex_unlock(&ctx->db_lock);
+    if (!ctx->pool) {
+        pthread_mutex_unlock(&ctx->db_lock);
+        return;
+    }
+    pool_give(ctx->pool, held.db);
+    held.db = NULL;
+    if (held.write_locked)
+        pthread_mutex_unlock(&ctx->pool->write_lock);
+    held.write_locked = false;
 }
 
 /* ---- request steps ---- */
@@ -326,6 +462,7 @@ static void mismatch_reply(struct conn_state *st, const char *method, const char
 static bool on_headers(struct api_server *s, struct MHD_Connection *conn, struct conn_state *st,
                        const char *method, const char *url, struct api_resp *resp)
 {
+    request_mutates = api_method_mutates(method);
     st->match = api_route_match(api_routes(), method, url, &st->req, &st->label_route,
                                 st->allow, sizeof(st->allow));
     st->limit = s->ctx.max_body;
@@ -460,6 +597,7 @@ static void on_complete(struct api_server *s, struct MHD_Connection *conn, struc
     req->path = url;
     req->request_id = st->request_id;
     req->conn = conn;
+    request_mutates = api_method_mutates(method);
     if (!st->authed && api_auth_or_reply(req, &st->caller, resp))
         return;
     /*
@@ -574,6 +712,7 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 
 static void ctx_release(struct api_ctx *ctx)
 {
+    pool_free(ctx->pool);
     metrics_free(ctx->metrics);
     pthread_mutex_destroy(&ctx->db_lock);
     pthread_mutex_destroy(&ctx->clock_lock);
@@ -596,7 +735,8 @@ int api_server_start(const struct api_config *cfg, struct api_server **out, stru
     s->ctx.clock = cfg->clock;
     s->ctx.max_body = cfg->max_body ? cfg->max_body : API_DEFAULT_MAX_BODY;
     s->ctx.secure_cookies = cfg->secure_cookies;
-    if (metrics_new(&s->ctx.metrics, err) != 0)
+    if (metrics_new(&s->ctx.metrics, err) != 0 ||
+        pool_new(cfg->db_url, cfg->db, threads, &s->ctx.pool, err) != 0)
         goto fail;
     if (api_listen_open(cfg->addr, cfg->port, &fd, &s->port, &ipv6, err) != 0)
         goto fail;
