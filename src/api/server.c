@@ -153,18 +153,24 @@ void api_clock_put(struct api_ctx *ctx, const struct clock *c)
 }
 
 /*
- * The connection pool of a file database: at most `max` connections (one per worker thread,
- * since a thread holds one at a time), opened on first need; the caller's own connection is
- * the first. A thread that finds none free waits (only when threads outnumber `max`). A
- * connection that cannot be opened lowers `max` to what is open: requests then share fewer.
+ * The connections of a file database, SQLite's way: one writer, many readers. The caller's
+ * own connection is the writer: the store sections of mutating requests take it under
+ * write_lock, one at a time, as every request did before there was a pool (and its page cache
+ * stays warm: a connection's own commits do not void it, another's do). Readers are opened on
+ * first need, at most `max` (one per worker thread, since a thread holds one at a time); a
+ * thread that finds none free waits. A reader that cannot be opened lowers `max` to what is
+ * open; with none open at all, reads go through the writer too. A GET that writes (a token's
+ * last_used_at once a minute, a session's idle deadline) does so on its reader, under
+ * SQLite's busy timeout.
  */
 struct api_db_pool {
     pthread_mutex_t lock;
     pthread_cond_t freed;
-    pthread_mutex_t write_lock;  /* held by the store sections of mutating requests */
+    pthread_mutex_t write_lock;  /* guards `writer` */
+    struct db *writer;           /* borrowed */
     char *url;
-    struct db **free;            /* stack of idle connections */
-    struct db **all;             /* every open connection; all[0] is the borrowed one */
+    struct db **free;            /* stack of idle readers */
+    struct db **all;             /* every reader opened */
     unsigned nfree, nopen, max;
 };
 
@@ -212,6 +218,8 @@ static struct db *pool_take(struct api_db_pool *p)
                    "detail", err.msg, NULL);
             continue;
         }
+        if (p->nopen == 0)
+            break; /* no reader at all: the caller reads through the writer */
         pthread_cond_wait(&p->freed, &p->lock);
     }
     pthread_mutex_unlock(&p->lock);
@@ -227,13 +235,13 @@ static void pool_give(struct api_db_pool *p, struct db *db)
 }
 
 /* A pool for `url` when it names a database file and more than one thread will use it. */
-static int pool_new(const char *url, struct db *first, unsigned size, struct api_db_pool **out,
-                    struct err *err)
+static int pool_new(const char *url, struct db *writer, unsigned size,
+                    struct api_db_pool **out, struct err *err)
 {
     struct api_db_pool *p;
 
     *out = NULL;
-    if (!url || !first || !db_url_path(url) || size < 2)
+    if (!url || !writer || !db_url_path(url) || size < 2)
         return 0;
     p = calloc(1, sizeof(*p));
     if (!p || !(p->url = strdup(url)) || !(p->free = calloc(size, sizeof(*p->free))) ||
@@ -249,19 +257,17 @@ static int pool_new(const char *url, struct db *first, unsigned size, struct api
     pthread_cond_init(&p->freed, NULL);
     pthread_mutex_init(&p->write_lock, NULL);
     p->max = size;
-    p->all[0] = first;
-    p->free[0] = first;
-    p->nfree = p->nopen = 1;
+    p->writer = writer;
     *out = p;
     return 0;
 }
 
-/* Close the connections the pool opened (not the borrowed first one) and free it. */
+/* Close the readers and free the pool (the writer stays the caller's). */
 static void pool_free(struct api_db_pool *p)
 {
     if (!p)
         return;
-    for (unsigned i = 1; i < p->nopen; i++)
+    for (unsigned i = 0; i < p->nopen; i++)
         db_close(p->all[i]);
     pthread_mutex_destroy(&p->lock);
     pthread_cond_destroy(&p->freed);
@@ -278,10 +284,12 @@ struct db *api_db_acquire(struct api_ctx *ctx)
         pthread_mutex_lock(&ctx->db_lock);
         return ctx->db;
     }
-    held.write_locked = request_mutates;
-    if (held.write_locked)
+    held.db = request_mutates ? NULL : pool_take(ctx->pool);
+    if (!held.db) {
         pthread_mutex_lock(&ctx->pool->write_lock);
-    held.db = pool_take(ctx->pool);
+        held.write_locked = true;
+        return ctx->pool->writer;
+    }
     return held.db;
 }
 
@@ -291,10 +299,11 @@ void api_db_release(struct api_ctx *ctx)
         pthread_mutex_unlock(&ctx->db_lock);
         return;
     }
-    pool_give(ctx->pool, held.db);
-    held.db = NULL;
     if (held.write_locked)
         pthread_mutex_unlock(&ctx->pool->write_lock);
+    else
+        pool_give(ctx->pool, held.db);
+    held.db = NULL;
     held.write_locked = false;
 }
 
