@@ -19,8 +19,10 @@
  * Every reply goes through finish(), which adds the common headers, counts the request in
  * the metrics and writes the access-log line, so no path can skip them.
  *
- * Threads: a pool of API_DEFAULT_THREADS; a connection stays on one thread, so the
- * per-request state needs no lock. Shared state (store, clock, metrics) has its own locks.
+ * Threads: a pool of cfg->threads (API_DEFAULT_THREADS); a connection stays on one thread, so
+ * the per-request state needs no lock. Shared state (clock, metrics) has its own locks; the
+ * store is one writer connection under a lock plus, on a database file, a reader connection
+ * per thread (api_db_pool below).
  * Memory per request: the state struct plus a body of at most the cap.
  */
 #include <errno.h>
