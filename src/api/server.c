@@ -168,6 +168,9 @@ void api_clock_put(struct api_ctx *ctx, const struct clock *c)
 struct api_db_pool {
     pthread_mutex_t lock;
     pthread_cond_t freed;
+    pthread_cond_t wake;         /* the checkpointer's sleep; signalled at stop */
+    pthread_t checkpointer;
+    bool checkpointing, stopping;
     pthread_mutex_t write_lock;  /* guards `writer` */
     struct db *writer;           /* borrowed */
     char *url;
@@ -192,6 +195,66 @@ static _Thread_local struct {
 /* Set by the request steps: the request on this thread changes something. */
 static _Thread_local bool request_mutates;
 
+/*
+ * Checkpoints off the request path. With SQLite's default, the commit that takes the WAL past
+ * 1000 pages copies them into the database and fdatasyncs, inside a request and under the
+ * write lock: a quarter of an order's CPU and its slowest answers (bench/RESULTS.md, bench 4).
+ * Here the server's connections do not checkpoint (wal_autocheckpoint=0) and this thread
+ * checkpoints on its own connection every API_CHECKPOINT_MS, holding the write lock so that it
+ * completes (with writes going on it never would, and the WAL would grow without end) and the
+ * next commit starts the WAL afresh; readers go on meanwhile. A page that many commits changed
+ * is copied once, and there is one fdatasync per round: orders went from ~860 to ~1,400-1,900
+ * a second, their p99 from ~70 to ~170-190 ms (writers wait out a round), and the WAL file
+ * holds about a round of writes (~80 MB at that rate). Other connections on the file (the
+ * daily-jobs thread, the CLI) keep SQLite's default.
+ */
+#define API_CHECKPOINT_MS 200
+
+static void *checkpoint_main(void *arg)
+{
+    struct api_db_pool *p = arg;
+    struct db *db = NULL;
+    struct err err;
+
+    err_clear(&err);
+    if (db_open(p->url, &db, &err) != 0) {
+        log_kv(LOG_WARN, "store: no checkpoint connection; the WAL is checkpointed by SQLite",
+               "detail", err.msg, NULL);
+        return NULL;
+    }
+    pthread_mutex_lock(&p->lock);
+    while (!p->stopping) {
+        struct timespec until;
+
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += (API_CHECKPOINT_MS % 1000) * 1000000L;
+        until.tv_sec += API_CHECKPOINT_MS / 1000 + until.tv_nsec / 1000000000L;
+        until.tv_nsec %= 1000000000L;
+        pthread_cond_timedwait(&p->wake, &p->lock, &until);
+        pthread_mutex_unlock(&p->lock);
+        err_clear(&err);
+        /* under the write lock, so it finishes and the next commit starts the WAL afresh */
+        pthread_mutex_lock(&p->write_lock);
+        if (db_exec(db, "PRAGMA wal_checkpoint(PASSIVE)", &err) != 0)
+            log_kv(LOG_WARN, "store: checkpoint failed", "detail", err.msg, NULL);
+        pthread_mutex_unlock(&p->write_lock);
+        pthread_mutex_lock(&p->lock);
+    }
+    pthread_mutex_unlock(&p->lock);
+    db_close(db); /* the last connection to close also checkpoints */
+    return NULL;
+}
+
+/* The server's own connections leave checkpoints to checkpoint_main. */
+static void no_autocheckpoint(struct db *db)
+{
+    struct err err;
+
+    err_clear(&err);
+    if (db_exec(db, "PRAGMA wal_autocheckpoint=0", &err) != 0)
+        log_kv(LOG_WARN, "store: wal_autocheckpoint", "detail", err.msg, NULL);
+}
+
 static struct db *pool_take(struct api_db_pool *p)
 {
     struct db *db = NULL;
@@ -209,6 +272,8 @@ static struct db *pool_take(struct api_db_pool *p)
             err_clear(&err);
             if (db_open(p->url, &db, &err) != 0)
                 db = NULL;
+            else if (p->checkpointing)
+                no_autocheckpoint(db);
             pthread_mutex_lock(&p->lock);
             if (db) {
                 p->all[p->nopen - 1] = db;
@@ -257,9 +322,14 @@ static int pool_new(const char *url, struct db *writer, unsigned size,
     }
     pthread_mutex_init(&p->lock, NULL);
     pthread_cond_init(&p->freed, NULL);
+    pthread_cond_init(&p->wake, NULL);
     pthread_mutex_init(&p->write_lock, NULL);
     p->max = size;
     p->writer = writer;
+    if (pthread_create(&p->checkpointer, NULL, checkpoint_main, p) == 0) {
+        p->checkpointing = true;
+        no_autocheckpoint(writer);
+    }
     *out = p;
     return 0;
 }
@@ -267,12 +337,26 @@ static int pool_new(const char *url, struct db *writer, unsigned size,
 /* Close the readers and free the pool (the writer stays the caller's). */
 static void pool_free(struct api_db_pool *p)
 {
+    struct err err;
+
     if (!p)
         return;
+    if (p->checkpointing) {
+        pthread_mutex_lock(&p->lock);
+        p->stopping = true;
+        pthread_cond_signal(&p->wake);
+        pthread_mutex_unlock(&p->lock);
+        pthread_join(p->checkpointer, NULL);
+        err_clear(&err);
+        /* the writer goes back to its caller with SQLite's default */
+        if (db_exec(p->writer, "PRAGMA wal_autocheckpoint=1000", &err) != 0)
+            log_kv(LOG_WARN, "store: wal_autocheckpoint", "detail", err.msg, NULL);
+    }
     for (unsigned i = 0; i < p->nopen; i++)
         db_close(p->all[i]);
     pthread_mutex_destroy(&p->lock);
     pthread_cond_destroy(&p->freed);
+    pthread_cond_destroy(&p->wake);
     pthread_mutex_destroy(&p->write_lock);
     free(p->url);
     free(p->free);
