@@ -170,6 +170,7 @@ struct api_db_pool {
     pthread_cond_t freed;
     pthread_cond_t wake;         /* the checkpointer's sleep; signalled at stop */
     pthread_t checkpointer;
+    struct db *checkpoint_db;    /* the checkpointer's own connection */
     bool checkpointing, stopping;
     pthread_mutex_t write_lock;  /* guards `writer` */
     struct db *writer;           /* borrowed */
@@ -198,30 +199,24 @@ static _Thread_local bool request_mutates;
 /*
  * Checkpoints off the request path. With SQLite's default, the commit that takes the WAL past
  * 1000 pages copies them into the database and fdatasyncs, inside a request and under the
- * write lock: a quarter of an order's CPU and its slowest answers (bench/RESULTS.md, bench 4).
- * Here the server's connections do not checkpoint (wal_autocheckpoint=0) and this thread
- * checkpoints on its own connection every API_CHECKPOINT_MS, holding the write lock so that it
- * completes (with writes going on it never would, and the WAL would grow without end) and the
- * next commit starts the WAL afresh; readers go on meanwhile. A page that many commits changed
- * is copied once, and there is one fdatasync per round: orders went from ~860 to ~1,400-1,900
- * a second, their p99 from ~70 to ~170-190 ms (writers wait out a round), and the WAL file
- * holds about a round of writes (~80 MB at that rate). Other connections on the file (the
- * daily-jobs thread, the CLI) keep SQLite's default.
+ * write lock: a quarter of an order's CPU (bench/RESULTS.md, bench 4). Here the server's
+ * connections do not checkpoint (wal_autocheckpoint=0) and this thread checkpoints on its own
+ * connection every API_CHECKPOINT_MS, holding the write lock so that it completes (with writes
+ * going on it never would, and the WAL would grow without end) and the next commit starts the
+ * WAL afresh; readers go on meanwhile. A page that many commits changed is copied once, and
+ * there is one fdatasync per round: orders went from ~620-920 to ~1,400-1,900 a second, their
+ * p99 from ~65-125 to ~170-190 ms (writers wait out a round); the WAL file holds about a round
+ * of writes (~80 MB at that rate). Other connections on the file (the daily-jobs thread, the
+ * CLI) keep SQLite's default.
  */
 #define API_CHECKPOINT_MS 200
 
 static void *checkpoint_main(void *arg)
 {
     struct api_db_pool *p = arg;
-    struct db *db = NULL;
+    struct db *db = p->checkpoint_db;
     struct err err;
 
-    err_clear(&err);
-    if (db_open(p->url, &db, &err) != 0) {
-        log_kv(LOG_WARN, "store: no checkpoint connection; the WAL is checkpointed by SQLite",
-               "detail", err.msg, NULL);
-        return NULL;
-    }
     pthread_mutex_lock(&p->lock);
     while (!p->stopping) {
         struct timespec until;
@@ -241,7 +236,6 @@ static void *checkpoint_main(void *arg)
         pthread_mutex_lock(&p->lock);
     }
     pthread_mutex_unlock(&p->lock);
-    db_close(db); /* the last connection to close also checkpoints */
     return NULL;
 }
 
@@ -326,7 +320,13 @@ static int pool_new(const char *url, struct db *writer, unsigned size,
     pthread_mutex_init(&p->write_lock, NULL);
     p->max = size;
     p->writer = writer;
-    if (pthread_create(&p->checkpointer, NULL, checkpoint_main, p) == 0) {
+    /* without its thread (or connection) the server's connections checkpoint as SQLite does */
+    if (db_open(url, &p->checkpoint_db, err) != 0) {
+        log_kv(LOG_WARN, "store: no checkpoint connection; commits checkpoint the WAL",
+               "detail", err->msg, NULL);
+        err_clear(err);
+        p->checkpoint_db = NULL;
+    } else if (pthread_create(&p->checkpointer, NULL, checkpoint_main, p) == 0) {
         p->checkpointing = true;
         no_autocheckpoint(writer);
     }
@@ -352,6 +352,7 @@ static void pool_free(struct api_db_pool *p)
         if (db_exec(p->writer, "PRAGMA wal_autocheckpoint=1000", &err) != 0)
             log_kv(LOG_WARN, "store: wal_autocheckpoint", "detail", err.msg, NULL);
     }
+    db_close(p->checkpoint_db);
     for (unsigned i = 0; i < p->nopen; i++)
         db_close(p->all[i]);
     pthread_mutex_destroy(&p->lock);
