@@ -160,8 +160,8 @@ void api_clock_put(struct api_ctx *ctx, const struct clock *c)
  * write_lock, one at a time, as every request did before there was a pool (and its page cache
  * stays warm: a connection's own commits do not void it, another's do). Readers are opened on
  * first need, at most `max` (one per worker thread, since a thread holds one at a time); a
- * thread that finds none free waits. A reader that cannot be opened lowers `max` to what is
- * open; with none open at all, reads go through the writer too. A GET that writes (a token's
+ * thread that finds none free waits. A reader that cannot be opened stops further opens; with
+ * no reader open (yet), reads go through the writer too. A GET that writes (a token's
  * last_used_at once a minute, a session's idle deadline) does so on its reader, under
  * SQLite's busy timeout.
  */
@@ -176,8 +176,11 @@ struct api_db_pool {
     struct db *writer;           /* borrowed */
     char *url;
     struct db **free;            /* stack of idle readers */
-    struct db **all;             /* every reader opened */
-    unsigned nfree, nopen, max;
+    struct db **all;             /* reader slots: NULL while opening or after a failed open */
+    unsigned nfree;
+    unsigned nopen;              /* slots taken, `max` at most */
+    unsigned nready;             /* readers open */
+    unsigned max;
 };
 
 /* Does `method` change something (its store sections then take the write lock)? */
@@ -261,7 +264,8 @@ static struct db *pool_take(struct api_db_pool *p)
             break;
         }
         if (p->nopen < p->max) {
-            p->nopen++; /* reserve the slot; open without the lock */
+            unsigned slot = p->nopen++; /* reserve the slot; open without the lock */
+
             pthread_mutex_unlock(&p->lock);
             err_clear(&err);
             if (db_open(p->url, &db, &err) != 0)
@@ -270,17 +274,17 @@ static struct db *pool_take(struct api_db_pool *p)
                 no_autocheckpoint(db);
             pthread_mutex_lock(&p->lock);
             if (db) {
-                p->all[p->nopen - 1] = db;
+                p->all[slot] = db;
+                p->nready++;
                 break;
             }
-            p->nopen--;
-            p->max = p->nopen;
+            p->max = p->nopen; /* no more tries; this slot stays empty */
             log_kv(LOG_WARN, "store: cannot open another connection; requests share fewer",
                    "detail", err.msg, NULL);
             continue;
         }
-        if (p->nopen == 0)
-            break; /* no reader at all: the caller reads through the writer */
+        if (p->nready == 0)
+            break; /* no reader ready: the caller reads through the writer */
         pthread_cond_wait(&p->freed, &p->lock);
     }
     pthread_mutex_unlock(&p->lock);

@@ -162,7 +162,7 @@ wait $(jobs -p | grep -vx "$pid")
 wait "$pid"
 rc=$?
 pid=""
-check "SIGTERM in a burst: exit status 0" eval '[ "$rc" = 0 ]'
+check "SIGTERM in a burst: exit status 0 ($rc)" eval '[ "$rc" = 0 ]'
 check "each request was answered whole or never taken (000) ($(codes))" python3 -c '
 import glob, json, sys
 for f in glob.glob(sys.argv[1] + "/r.*.code"):
