@@ -1,7 +1,8 @@
 /*
- * bench/token.c — helper for bench/api.sh (not a benchmark itself): print a new API token
- * for partner PARTNER_ID (role read_only) of database DB, made through the auth service
- * (auth_token_create) exactly as POST /v1/tokens would. Usage: token DB PARTNER_ID
+ * bench/token.c — helper for bench/4-api.sh (not a benchmark itself): print a new API token
+ * for partner PARTNER_ID of database DB with role ROLE (default read_only; sales for the
+ * order bench), made through the auth service (auth_token_create) exactly as POST /v1/tokens
+ * would. Usage: token DB PARTNER_ID [ROLE]
  */
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "core/id.h"
 #include "store/db.h"
 #include "store/scope.h"
+#include "store/repo_user.h"
 #include "svc/auth_admin.h"
 
 int main(int argc, char **argv)
@@ -23,8 +25,12 @@ int main(int argc, char **argv)
     char secret[AUTH_SECRET_MAX];
 
     err_clear(&err);
-    if (argc != 3) {
-        fprintf(stderr, "usage: token DB PARTNER_ID\n");
+    if (argc != 3 && argc != 4) {
+        fprintf(stderr, "usage: token DB PARTNER_ID [ROLE]\n");
+        return 2;
+    }
+    if (argc == 4 && user_role_parse(argv[3], &req.role) != 0) {
+        fprintf(stderr, "token: unknown role '%s'\n", argv[3]);
         return 2;
     }
     req.partner_id = argv[2];

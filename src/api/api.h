@@ -33,6 +33,7 @@ struct db;
 struct metrics;
 struct api_route;
 struct auth_principal;
+struct api_db_pool;
 
 #define API_MAX_PARAMS 8
 #define API_PARAM_BUF 512       /* all path parameter values of one request, NUL-separated */
@@ -41,8 +42,11 @@ struct auth_principal;
 
 /* Server-wide state shared by every request. Created by server.c; opaque to handlers. */
 struct api_ctx {
-    struct db *db;               /* borrowed from the caller; use under db_lock */
+    struct db *db;               /* borrowed from the caller; without a pool, used under
+                                    db_lock by every request */
     pthread_mutex_t db_lock;
+    struct api_db_pool *pool;    /* file database: one connection per worker thread, `db`
+                                    among them (server.c); NULL: `db` under db_lock */
     struct clock clock;          /* the business clock; guarded by clock_lock */
     pthread_mutex_t clock_lock;
     struct metrics *metrics;     /* owned */
@@ -101,7 +105,13 @@ struct clock api_clock_get(struct api_ctx *ctx);
 /* Replace the clock under its lock. */
 void api_clock_put(struct api_ctx *ctx, const struct clock *c);
 
-/* Exclusive use of the store for the length of a handler's work; always pair them. */
+/*
+ * Exclusive use of a store connection for the length of a handler's work; always pair them on
+ * the same thread, never nested. On a file database each worker thread gets its own
+ * connection (SQLite WAL: reads run side by side); the sections of requests that change
+ * something (POST, PUT, PATCH, DELETE) also hold the server's write lock, so writers queue
+ * in the process instead of polling SQLite's busy lock.
+ */
 struct db *api_db_acquire(struct api_ctx *ctx);
 void api_db_release(struct api_ctx *ctx);
 

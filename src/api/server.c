@@ -19,8 +19,10 @@
  * Every reply goes through finish(), which adds the common headers, counts the request in
  * the metrics and writes the access-log line, so no path can skip them.
  *
- * Threads: a pool of API_DEFAULT_THREADS; a connection stays on one thread, so the
- * per-request state needs no lock. Shared state (store, clock, metrics) has its own locks.
+ * Threads: a pool of cfg->threads (API_DEFAULT_THREADS); a connection stays on one thread, so
+ * the per-request state needs no lock. Shared state (clock, metrics) has its own locks; the
+ * store is one writer connection under a lock plus, on a database file, a reader connection
+ * per thread (api_db_pool below).
  * Memory per request: the state struct plus a body of at most the cap.
  */
 #include <errno.h>
@@ -43,6 +45,7 @@
 #include "api/server.h"
 #include "core/id.h"
 #include "core/log.h"
+#include "store/db.h"
 
 struct api_server {
     struct MHD_Daemon *daemon;
@@ -151,15 +154,248 @@ void api_clock_put(struct api_ctx *ctx, const struct clock *c)
     pthread_mutex_unlock(&ctx->clock_lock);
 }
 
+/*
+ * The connections of a file database, SQLite's way: one writer, many readers. The caller's
+ * own connection is the writer: the store sections of mutating requests take it under
+ * write_lock, one at a time, as every request did before there was a pool (and its page cache
+ * stays warm: a connection's own commits do not void it, another's do). Readers are opened on
+ * first need, at most `max` (one per worker thread, since a thread holds one at a time); a
+ * thread that finds none free waits. A reader that cannot be opened stops further opens; with
+ * no reader open (yet), reads go through the writer too. A GET that writes (a token's
+ * last_used_at once a minute, a session's idle deadline) does so on its reader, under
+ * SQLite's busy timeout.
+ */
+struct api_db_pool {
+    pthread_mutex_t lock;
+    pthread_cond_t freed;
+    pthread_cond_t wake;         /* the checkpointer's sleep; signalled at stop */
+    pthread_t checkpointer;
+    struct db *checkpoint_db;    /* the checkpointer's own connection */
+    bool checkpointing, stopping;
+    pthread_mutex_t write_lock;  /* guards `writer` */
+    struct db *writer;           /* borrowed */
+    char *url;
+    struct db **free;            /* stack of idle readers */
+    struct db **all;             /* reader slots: NULL while opening or after a failed open */
+    unsigned nfree;
+    unsigned nopen;              /* slots taken, `max` at most */
+    unsigned nready;             /* readers open */
+    unsigned max;
+};
+
+/* Does `method` change something (its store sections then take the write lock)? */
+static bool api_method_mutates(const char *method)
+{
+    return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
+           strcmp(method, "OPTIONS") != 0;
+}
+
+/* What this thread holds between api_db_acquire and api_db_release (never nested). */
+static _Thread_local struct {
+    struct db *db;
+    bool write_locked;
+} held;
+
+/* Set by the request steps: the request on this thread changes something. */
+static _Thread_local bool request_mutates;
+
+/*
+ * Checkpoints off the request path. With SQLite's default, the commit that takes the WAL past
+ * 1000 pages copies them into the database and fdatasyncs, inside a request and under the
+ * write lock: a quarter of an order's CPU (bench/RESULTS.md, bench 4). Here the server's
+ * connections do not checkpoint (wal_autocheckpoint=0) and this thread checkpoints on its own
+ * connection every API_CHECKPOINT_MS, holding the write lock so that it completes (with writes
+ * going on it never would, and the WAL would grow without end) and the next commit starts the
+ * WAL afresh; readers go on meanwhile. A page that many commits changed is copied once, and
+ * there is one fdatasync per round: orders went from ~620-920 to ~1,400-1,900 a second, their
+ * p99 from ~65-125 to ~170-190 ms (writers wait out a round); the WAL file holds about a round
+ * of writes (~80 MB at that rate). Other connections on the file (the daily-jobs thread, the
+ * CLI) keep SQLite's default.
+ */
+#define API_CHECKPOINT_MS 200
+
+static void *checkpoint_main(void *arg)
+{
+    struct api_db_pool *p = arg;
+    struct db *db = p->checkpoint_db;
+    struct err err;
+
+    pthread_mutex_lock(&p->lock);
+    while (!p->stopping) {
+        struct timespec until;
+
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += (API_CHECKPOINT_MS % 1000) * 1000000L;
+        until.tv_sec += API_CHECKPOINT_MS / 1000 + until.tv_nsec / 1000000000L;
+        until.tv_nsec %= 1000000000L;
+        pthread_cond_timedwait(&p->wake, &p->lock, &until);
+        pthread_mutex_unlock(&p->lock);
+        err_clear(&err);
+        /* under the write lock, so it finishes and the next commit starts the WAL afresh */
+        pthread_mutex_lock(&p->write_lock);
+        if (db_exec(db, "PRAGMA wal_checkpoint(PASSIVE)", &err) != 0)
+            log_kv(LOG_WARN, "store: checkpoint failed", "detail", err.msg, NULL);
+        pthread_mutex_unlock(&p->write_lock);
+        pthread_mutex_lock(&p->lock);
+    }
+    pthread_mutex_unlock(&p->lock);
+    return NULL;
+}
+
+/* The server's own connections leave checkpoints to checkpoint_main. */
+static void no_autocheckpoint(struct db *db)
+{
+    struct err err;
+
+    err_clear(&err);
+    if (db_exec(db, "PRAGMA wal_autocheckpoint=0", &err) != 0)
+        log_kv(LOG_WARN, "store: wal_autocheckpoint", "detail", err.msg, NULL);
+}
+
+static struct db *pool_take(struct api_db_pool *p)
+{
+    struct db *db = NULL;
+    struct err err;
+
+    pthread_mutex_lock(&p->lock);
+    for (;;) {
+        if (p->nfree > 0) {
+            db = p->free[--p->nfree];
+            break;
+        }
+        if (p->nopen < p->max) {
+            unsigned slot = p->nopen++; /* reserve the slot; open without the lock */
+
+            pthread_mutex_unlock(&p->lock);
+            err_clear(&err);
+            if (db_open(p->url, &db, &err) != 0)
+                db = NULL;
+            else if (p->checkpointing)
+                no_autocheckpoint(db);
+            pthread_mutex_lock(&p->lock);
+            if (db) {
+                p->all[slot] = db;
+                p->nready++;
+                break;
+            }
+            p->max = p->nopen; /* no more tries; this slot stays empty */
+            log_kv(LOG_WARN, "store: cannot open another connection; requests share fewer",
+                   "detail", err.msg, NULL);
+            continue;
+        }
+        if (p->nready == 0)
+            break; /* no reader ready: the caller reads through the writer */
+        pthread_cond_wait(&p->freed, &p->lock);
+    }
+    pthread_mutex_unlock(&p->lock);
+    return db;
+}
+
+static void pool_give(struct api_db_pool *p, struct db *db)
+{
+    pthread_mutex_lock(&p->lock);
+    p->free[p->nfree++] = db;
+    pthread_cond_signal(&p->freed);
+    pthread_mutex_unlock(&p->lock);
+}
+
+/* A pool for `url` when it names a database file and more than one thread will use it. */
+static int pool_new(const char *url, struct db *writer, unsigned size,
+                    struct api_db_pool **out, struct err *err)
+{
+    struct api_db_pool *p;
+
+    *out = NULL;
+    if (!url || !writer || !db_url_path(url) || size < 2)
+        return 0;
+    p = calloc(1, sizeof(*p));
+    if (!p || !(p->url = strdup(url)) || !(p->free = calloc(size, sizeof(*p->free))) ||
+        !(p->all = calloc(size, sizeof(*p->all)))) {
+        if (p) {
+            free(p->url);
+            free(p->free);
+        }
+        free(p);
+        return err_set(err, ERR_NOMEM, "", "out of memory starting the server");
+    }
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->freed, NULL);
+    pthread_cond_init(&p->wake, NULL);
+    pthread_mutex_init(&p->write_lock, NULL);
+    p->max = size;
+    p->writer = writer;
+    /* without its thread (or connection) the server's connections checkpoint as SQLite does */
+    if (db_open(url, &p->checkpoint_db, err) != 0) {
+        log_kv(LOG_WARN, "store: no checkpoint connection; commits checkpoint the WAL",
+               "detail", err->msg, NULL);
+        err_clear(err);
+        p->checkpoint_db = NULL;
+    } else if (pthread_create(&p->checkpointer, NULL, checkpoint_main, p) == 0) {
+        p->checkpointing = true;
+        no_autocheckpoint(writer);
+    }
+    *out = p;
+    return 0;
+}
+
+/* Close the readers and free the pool (the writer stays the caller's). */
+static void pool_free(struct api_db_pool *p)
+{
+    struct err err;
+
+    if (!p)
+        return;
+    if (p->checkpointing) {
+        pthread_mutex_lock(&p->lock);
+        p->stopping = true;
+        pthread_cond_signal(&p->wake);
+        pthread_mutex_unlock(&p->lock);
+        pthread_join(p->checkpointer, NULL);
+        err_clear(&err);
+        /* the writer goes back to its caller with SQLite's default */
+        if (db_exec(p->writer, "PRAGMA wal_autocheckpoint=1000", &err) != 0)
+            log_kv(LOG_WARN, "store: wal_autocheckpoint", "detail", err.msg, NULL);
+    }
+    db_close(p->checkpoint_db);
+    for (unsigned i = 0; i < p->nopen; i++)
+        db_close(p->all[i]);
+    pthread_mutex_destroy(&p->lock);
+    pthread_cond_destroy(&p->freed);
+    pthread_cond_destroy(&p->wake);
+    pthread_mutex_destroy(&p->write_lock);
+    free(p->url);
+    free(p->free);
+    free(p->all);
+    free(p);
+}
+
 struct db *api_db_acquire(struct api_ctx *ctx)
 {
-    pthread_mutex_lock(&ctx->db_lock);
-    return ctx->db;
+    if (!ctx->pool) {
+        pthread_mutex_lock(&ctx->db_lock);
+        return ctx->db;
+    }
+    held.db = request_mutates ? NULL : pool_take(ctx->pool);
+    if (!held.db) {
+        pthread_mutex_lock(&ctx->pool->write_lock);
+        held.write_locked = true;
+        return ctx->pool->writer;
+    }
+    return held.db;
 }
 
 void api_db_release(struct api_ctx *ctx)
 {
-    pthread_mutex_unlock(&ctx->db_lock);
+    if (!ctx->pool) {
+        pthread_mutex_unlock(&ctx->db_lock);
+        return;
+    }
+    if (held.write_locked)
+        pthread_mutex_unlock(&ctx->pool->write_lock);
+    else
+        pool_give(ctx->pool, held.db);
+    held.db = NULL;
+    held.write_locked = false;
 }
 
 /* ---- request steps ---- */
@@ -326,6 +562,7 @@ static void mismatch_reply(struct conn_state *st, const char *method, const char
 static bool on_headers(struct api_server *s, struct MHD_Connection *conn, struct conn_state *st,
                        const char *method, const char *url, struct api_resp *resp)
 {
+    request_mutates = api_method_mutates(method);
     st->match = api_route_match(api_routes(), method, url, &st->req, &st->label_route,
                                 st->allow, sizeof(st->allow));
     st->limit = s->ctx.max_body;
@@ -460,6 +697,7 @@ static void on_complete(struct api_server *s, struct MHD_Connection *conn, struc
     req->path = url;
     req->request_id = st->request_id;
     req->conn = conn;
+    request_mutates = api_method_mutates(method);
     if (!st->authed && api_auth_or_reply(req, &st->caller, resp))
         return;
     /*
@@ -574,6 +812,7 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 
 static void ctx_release(struct api_ctx *ctx)
 {
+    pool_free(ctx->pool);
     metrics_free(ctx->metrics);
     pthread_mutex_destroy(&ctx->db_lock);
     pthread_mutex_destroy(&ctx->clock_lock);
@@ -596,7 +835,8 @@ int api_server_start(const struct api_config *cfg, struct api_server **out, stru
     s->ctx.clock = cfg->clock;
     s->ctx.max_body = cfg->max_body ? cfg->max_body : API_DEFAULT_MAX_BODY;
     s->ctx.secure_cookies = cfg->secure_cookies;
-    if (metrics_new(&s->ctx.metrics, err) != 0)
+    if (metrics_new(&s->ctx.metrics, err) != 0 ||
+        pool_new(cfg->db_url, cfg->db, threads, &s->ctx.pool, err) != 0)
         goto fail;
     if (api_listen_open(cfg->addr, cfg->port, &fd, &s->port, &ipv6, err) != 0)
         goto fail;

@@ -32,6 +32,8 @@ struct api_server;
 
 #define API_DEFAULT_MAX_BODY ((size_t)1 << 20) /* 1 MiB */
 #define API_DEFAULT_THREADS 4
+#define API_MAX_THREADS 64
+#define API_MAX_THREADS_TEXT "64"
 #define API_DRAIN_MS 3000
 #define API_ADDR_MAX 64 /* "[ffff:…]:65535" + NUL */
 
@@ -41,6 +43,9 @@ struct api_config {
     size_t max_body;         /* request body cap; 0: API_DEFAULT_MAX_BODY */
     unsigned threads;        /* worker threads; 0: API_DEFAULT_THREADS */
     struct db *db;           /* borrowed, migrated; NULL makes /readyz answer 503 */
+    const char *db_url;      /* the URL `db` was opened from: a file database gets one
+                                connection per worker thread (`db` is one of them); NULL or
+                                ":memory:": every request shares `db`, one at a time */
     struct clock clock;      /* the business clock the server starts with (copied) */
     bool secure_cookies;     /* mark session cookies Secure (behind TLS) */
 };

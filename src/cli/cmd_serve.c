@@ -2,7 +2,7 @@
  * cli/cmd_serve.c — `cspd serve`: open the store, start the HTTP server, wait for a signal.
  *
  *   cspd serve [--listen ADDR:PORT] [--db PATH] [--clock INSTANT] [--max-body BYTES]
- *              [--secure-cookies] [--jobs-interval SECONDS] [--no-jobs]
+ *              [--secure-cookies] [--jobs-interval SECONDS] [--no-jobs] [--threads N]
  *
  * Besides the API it runs the daily cycle and the billing close step in a background thread
  * (jobs/daily.h) whenever the business clock reaches a new UTC day, unless --no-jobs.
@@ -75,6 +75,7 @@ int cmd_serve(int argc, char **argv)
         {"secure-cookies", no_argument, NULL, 's'},
         {"jobs-interval", required_argument, NULL, 'j'},
         {"no-jobs", no_argument, NULL, 'n'},
+        {"threads", required_argument, NULL, 't'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -106,6 +107,15 @@ int cmd_serve(int argc, char **argv)
                 return usage_error("--jobs-interval wants a number of seconds from 1 to "
                                    "86400, not '%s'", optarg);
             break;
+        case 't': {
+            size_t n;
+
+            if (parse_bytes(optarg, &n) != 0 || n > API_MAX_THREADS)
+                return usage_error("--threads wants a number of threads from 1 to "
+                                   API_MAX_THREADS_TEXT ", not '%s'", optarg);
+            cfg.threads = (unsigned)n;
+            break;
+        }
         case 'm':
             if (parse_bytes(optarg, &cfg.max_body) != 0)
                 return usage_error("--max-body wants a number of bytes from 1 to 1073741824, "
@@ -156,6 +166,7 @@ int cmd_serve(int argc, char **argv)
         return 1;
     }
     cfg.db = db;
+    cfg.db_url = cli_db_path(db_flag);
     if (api_server_start(&cfg, &server, &err) != 0) {
         cli_report("serve", &err);
         db_close(db);

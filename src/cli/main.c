@@ -23,6 +23,8 @@ static const struct cli_command commands[] = {
      "  --secure-cookies    mark session cookies Secure (when served behind HTTPS)\n"
      "  --jobs-interval S   how often the daily-cycle thread looks at the clock (default 60)\n"
      "  --no-jobs           do not run the daily cycle and billing close in this process\n"
+     "  --threads N         request worker threads, 1 to 64 (default 4); with a database\n"
+     "                      file each thread gets its own connection\n"
      "\n"
      "Whenever the business clock reaches a new UTC day, serve runs the daily cycle and the\n"
      "billing close step (as 'cspd day --close') on its own database connection.\n"},

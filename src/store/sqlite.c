@@ -9,10 +9,15 @@
  * the lock at its start instead of failing half-way. Foreign keys are on for every handle
  * (SQLite leaves them off by default). ":memory:" databases get the same settings except WAL.
  *
- * Statements are prepared per call (no cache yet: preparing is microseconds against our
- * queries; one can be added behind db_prepare without touching callers). Errors carry
- * sqlite3_errmsg() as the message; nothing here prints.
+ * Statements: each handle keeps its last STMT_CACHE_SIZE prepared statements, keyed by their
+ * SQL text. db_prepare hands out a cached one that is not in use (reset, bindings cleared) and
+ * db_finalize gives it back reset, so it holds no read transaction between uses; a text that
+ * is already in use (a query nested in its own loop) gets a fresh, uncached statement. The
+ * least recently used entry makes room. Parsing and planning were a tenth of an API request's
+ * CPU (bench/RESULTS.md, bench 4). SQLite re-prepares a cached statement by itself after a
+ * schema change. Errors carry sqlite3_errmsg() as the message; nothing here prints.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -22,15 +27,29 @@
 #include "store/db_internal.h"
 
 #define SQLITE_BUSY_TIMEOUT_MS 5000
+#define STMT_CACHE_SIZE 64
+
+struct sqlite_stmt;
+
+struct stmt_slot {
+    uint64_t hash;               /* of sql; 0 with sql NULL: empty slot */
+    char *sql;
+    struct sqlite_stmt *st;
+    bool in_use;
+    uint64_t used;               /* tick of the last hand-out, for LRU */
+};
 
 struct sqlite_db {
     struct db base; /* first: db.c sees only this */
     sqlite3 *h;
+    struct stmt_slot cache[STMT_CACHE_SIZE];
+    uint64_t tick;
 };
 
 struct sqlite_stmt {
     struct db_stmt base; /* first */
     sqlite3_stmt *st;
+    struct stmt_slot *slot;      /* its cache entry, or NULL when uncached */
 };
 
 static sqlite3 *handle(struct db *db)
@@ -117,32 +136,114 @@ fail:
     return -1;
 }
 
+static void stmt_free(struct sqlite_stmt *s)
+{
+    sqlite3_finalize(s->st);
+    free(s);
+}
+
+/* Empty a cache slot. A statement still in use is left to its holder's db_finalize. */
+static void slot_clear(struct stmt_slot *e)
+{
+    if (e->st) {
+        if (e->in_use)
+            e->st->slot = NULL;
+        else
+            stmt_free(e->st);
+    }
+    free(e->sql);
+    memset(e, 0, sizeof(*e));
+}
+
 static void sq_close(struct db *db)
 {
+    struct sqlite_db *d = (struct sqlite_db *)db;
+
+    for (int i = 0; i < STMT_CACHE_SIZE; i++)
+        slot_clear(&d->cache[i]);
     /* _v2: statements the caller still holds stay valid until finalized. */
-    sqlite3_close_v2(handle(db));
-    free(db);
+    sqlite3_close_v2(d->h);
+    free(d);
+}
+
+/* FNV-1a, never 0 (0 marks an empty slot). */
+static uint64_t sql_hash(const char *sql)
+{
+    uint64_t h = 14695981039346656037ULL;
+
+    for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+        h = (h ^ *p) * 1099511628211ULL;
+    return h ? h : 1;
+}
+
+/* An idle cached statement for `sql`, marked in use; NULL when there is none. */
+static struct sqlite_stmt *cache_take(struct sqlite_db *d, uint64_t hash, const char *sql)
+{
+    for (int i = 0; i < STMT_CACHE_SIZE; i++) {
+        struct stmt_slot *e = &d->cache[i];
+
+        if (e->hash == hash && !e->in_use && strcmp(e->sql, sql) == 0) {
+            e->in_use = true;
+            e->used = ++d->tick;
+            return e->st;
+        }
+    }
+    return NULL;
+}
+
+/* Keep `s` (just prepared from `sql`, in use) in the cache if a slot is free or idle. */
+static void cache_put(struct sqlite_db *d, uint64_t hash, const char *sql, struct sqlite_stmt *s)
+{
+    struct stmt_slot *victim = NULL;
+    char *copy;
+
+    for (int i = 0; i < STMT_CACHE_SIZE; i++) {
+        struct stmt_slot *e = &d->cache[i];
+
+        if (!e->sql) {
+            victim = e;
+            break;
+        }
+        if (!e->in_use && (!victim || e->used < victim->used))
+            victim = e;
+    }
+    if (!victim || !(copy = strdup(sql)))
+        return; /* every slot in use, or no memory: the statement stays uncached */
+    slot_clear(victim);
+    victim->hash = hash;
+    victim->sql = copy;
+    victim->st = s;
+    victim->in_use = true;
+    victim->used = ++d->tick;
+    s->slot = victim;
 }
 
 static int sq_prepare(struct db *db, const char *sql, struct db_stmt **out, struct err *err)
 {
-    struct sqlite_stmt *s;
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    uint64_t hash = sql_hash(sql);
+    struct sqlite_stmt *s = cache_take(d, hash, sql);
     int rc;
 
+    if (s) {
+        *out = &s->base;
+        return 0;
+    }
     s = calloc(1, sizeof(*s));
     if (!s)
         return err_set(err, ERR_NOMEM, "", "out of memory preparing a statement");
     s->base.be = &db_sqlite_backend;
-    rc = sqlite3_prepare_v2(handle(db), sql, -1, &s->st, NULL);
+    rc = sqlite3_prepare_v3(d->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st, NULL);
     if (rc != SQLITE_OK || !s->st) {
         /* A NULL statement with SQLITE_OK means the text held no SQL at all. */
         if (rc == SQLITE_OK)
             err_set(err, ERR_DB, "", "no SQL statement in the text");
         else
-            fail(err, handle(db), rc);
+            fail(err, d->h, rc);
         free(s);
         return -1;
     }
+    cache_put(d, hash, sql, s);
     *out = &s->base;
     return 0;
 }
@@ -211,8 +312,16 @@ static void sq_reset(struct db_stmt *st)
 
 static void sq_finalize(struct db_stmt *st)
 {
-    sqlite3_finalize(stmt(st));
-    free(st);
+    struct sqlite_stmt *s = (struct sqlite_stmt *)st;
+
+    if (!s->slot) {
+        stmt_free(s);
+        return;
+    }
+    /* back to the cache, ready for the next db_prepare of the same text */
+    sqlite3_reset(s->st);
+    sqlite3_clear_bindings(s->st);
+    s->slot->in_use = false;
 }
 
 static int64_t sq_changes(struct db *db)

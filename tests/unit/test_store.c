@@ -5,7 +5,8 @@
  * leaves no trace), transactions (commit, rollback, nesting), bind/step/column round trips
  * (text, int64 extremes, NULL, decimal text kept exact), error reporting (ERR_DB carrying
  * SQLite's message), a file database reopened (data kept, WAL, foreign keys on again),
- * foreign keys enforced, db_ping, and an insert into every table the lifecycle engine writes
+ * foreign keys enforced, the statement cache (nested use, reset on return, no read
+ * transaction kept), db_ping, and an insert into every table the lifecycle engine writes
  * so a renamed column fails here first. Most tests run on a fresh migrated ":memory:" store.
  */
 #include <stdarg.h>
@@ -502,6 +503,77 @@ static void test_file_db_reopened_keeps_data(void **state)
     assert_int_equal(rmdir(dir), 0);
 }
 
+/*
+ * The statement cache (sqlite.c): a text prepared while the same text is still in use gets its
+ * own statement (both iterate independently); a statement given back mid-iteration comes
+ * back reset with its bindings cleared (an unbound ? is NULL); and given back, it holds no
+ * read transaction: a second connection's commit is seen by the next prepare of that text,
+ * and that connection can checkpoint the whole WAL away (TRUNCATE needs no reader left).
+ */
+static void test_statement_cache(void **state)
+{
+    char dir[] = "/tmp/cspd-test-stmt-XXXXXX";
+    char path[256], side[300];
+    const char *q = "SELECT x FROM t WHERE x > ? ORDER BY x";
+    struct db *db, *other;
+    struct db_stmt *a, *b, *cp;
+    struct err err;
+
+    (void)state;
+    err_clear(&err);
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/cspd.db", dir);
+    assert_int_equal(db_open(path, &db, &err), 0);
+    assert_int_equal(db_open(path, &other, &err), 0);
+    exec_ok(db, "CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1), (2), (3)");
+
+    /* nested use of one text */
+    assert_int_equal(db_prepare(db, q, &a, &err), 0);
+    assert_int_equal(db_bind_int64(a, 1, 0, &err), 0);
+    assert_int_equal(db_step(a, &err), DB_ROW);
+    assert_int_equal(db_column_int64(a, 0), 1);
+    assert_int_equal(db_prepare(db, q, &b, &err), 0);
+    assert_ptr_not_equal(a, b);
+    assert_int_equal(db_bind_int64(b, 1, 2, &err), 0);
+    assert_int_equal(db_step(b, &err), DB_ROW);
+    assert_int_equal(db_column_int64(b, 0), 3);
+    assert_int_equal(db_step(b, &err), DB_DONE);
+    db_finalize(b);
+    assert_int_equal(db_step(a, &err), DB_ROW);
+    assert_int_equal(db_column_int64(a, 0), 2);
+    db_finalize(a); /* mid-iteration, bound to 0 */
+
+    /* back reset, bindings cleared: x > NULL matches nothing */
+    assert_int_equal(db_prepare(db, q, &a, &err), 0);
+    assert_int_equal(db_step(a, &err), DB_DONE);
+    db_finalize(a);
+
+    /* no read transaction kept: another connection's commit is seen, its checkpoint empties
+       the WAL */
+    assert_int_equal(db_prepare(db, q, &a, &err), 0);
+    assert_int_equal(db_bind_int64(a, 1, 0, &err), 0);
+    assert_int_equal(db_step(a, &err), DB_ROW);
+    db_finalize(a);
+    exec_ok(other, "INSERT INTO t VALUES (4)");
+    assert_int_equal(scalar(db, "SELECT count(*) FROM t"), 4);
+    assert_int_equal(db_prepare(other, "PRAGMA wal_checkpoint(TRUNCATE)", &cp, &err), 0);
+    assert_int_equal(db_step(cp, &err), DB_ROW);
+    assert_int_equal(db_column_int64(cp, 0), 0); /* not busy */
+    db_finalize(cp);
+
+    /* a statement still held when its connection closes stays usable until finalized */
+    assert_int_equal(db_prepare(db, q, &a, &err), 0);
+    db_close(db);
+    db_finalize(a);
+    db_close(other);
+    assert_int_equal(unlink(path), 0);
+    snprintf(side, sizeof(side), "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof(side), "%s-shm", path);
+    unlink(side);
+    assert_int_equal(rmdir(dir), 0);
+}
+
 /* ---- schema ------------------------------------------------------------------------------- */
 
 static void test_foreign_keys_enforced(void **state)
@@ -627,6 +699,7 @@ int main(void)
         cmocka_unit_test(test_bind_step_column),
         cmocka_unit_test(test_errors_carry_sqlite_message),
         cmocka_unit_test(test_file_db_reopened_keeps_data),
+        cmocka_unit_test(test_statement_cache),
         cmocka_unit_test(test_foreign_keys_enforced),
         cmocka_unit_test(test_schema_columns),
         cmocka_unit_test(test_ping),
