@@ -13,7 +13,7 @@
 
 PREFIX  ?= /usr/local
 CC      ?= cc
-PKGS    := sqlite3 libmicrohttpd jansson libsodium libcurl liboath
+PKGS    := sqlite3 libmicrohttpd jansson libsodium libcrypto libcurl liboath
 SAN     ?= 0
 
 ifeq ($(SAN),1)

@@ -9,6 +9,7 @@
  */
 #include "io/recon_read.h"
 
+#include <openssl/evp.h>
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
@@ -94,7 +95,7 @@ static bool fold(const char *s, size_t len, char *out, size_t cap)
 
 static void observe(void *ctx, const unsigned char *buf, size_t len)
 {
-    crypto_hash_sha256_update((crypto_hash_sha256_state *)ctx, buf, len);
+    EVP_DigestUpdate((EVP_MD_CTX *)ctx, buf, len);
 }
 
 static int bad_utf8(const struct csv_field *f, long line, const char *colname, struct err *err)
@@ -118,11 +119,16 @@ int recon_reader_open(struct recon_reader *r, FILE *in, struct err *err)
     memset(r, 0, sizeof(*r));
     for (int i = 0; i < RCOL__COUNT; i++)
         r->col[i] = -1;
-    crypto_hash_sha256_init(&r->file_h);
-    crypto_hash_sha256_init(&r->content_h);
+    r->file_h = EVP_MD_CTX_new();
+    r->content_h = EVP_MD_CTX_new();
+    if (!r->file_h || !r->content_h)
+        return err_set(err, ERR_NOMEM, "", "out of memory for the file's hashes");
+    if (EVP_DigestInit_ex(r->file_h, EVP_sha256(), NULL) != 1 ||
+        EVP_DigestInit_ex(r->content_h, EVP_sha256(), NULL) != 1)
+        return err_set(err, ERR_INTERNAL, "", "SHA-256 is not available (OpenSSL)");
     if (csv_reader_init(&r->csv, in, err))
         return -1;
-    csv_reader_set_observer(&r->csv, observe, &r->file_h);
+    csv_reader_set_observer(&r->csv, observe, r->file_h);
     r->hashing_started = true;
     rc = csv_reader_next(&r->csv, &rec, err);
     if (rc < 0)
@@ -355,7 +361,7 @@ bad:
  * bytes as field by field: 40-odd tiny updates a row cost more than the hashing itself).
  */
 struct hash_buf {
-    crypto_hash_sha256_state *h;
+    EVP_MD_CTX *h;
     size_t n;
     unsigned char b[4096];
 };
@@ -363,10 +369,10 @@ struct hash_buf {
 static void hb_put(struct hash_buf *hb, const void *p, size_t len)
 {
     if (hb->n + len > sizeof(hb->b)) {
-        crypto_hash_sha256_update(hb->h, hb->b, hb->n);
+        EVP_DigestUpdate(hb->h, hb->b, hb->n);
         hb->n = 0;
         if (len > sizeof(hb->b)) {
-            crypto_hash_sha256_update(hb->h, p, len);
+            EVP_DigestUpdate(hb->h, p, len);
             return;
         }
     }
@@ -404,7 +410,7 @@ static void hash_row(struct recon_reader *r, const struct recon_row *w)
     static const unsigned char eol = 0x1e;
     struct hash_buf hb;
 
-    hb.h = &r->content_h;
+    hb.h = r->content_h;
     hb.n = 0;
     hash_str(&hb, w->customer_id);
     hash_str(&hb, w->invoice_number);
@@ -428,7 +434,7 @@ static void hash_row(struct recon_reader *r, const struct recon_row *w)
     hash_dec(&hb, w->total);
     hash_dec(&hb, w->fx);
     hb_put(&hb, &eol, 1);
-    crypto_hash_sha256_update(hb.h, hb.b, hb.n);
+    EVP_DigestUpdate(hb.h, hb.b, hb.n);
 }
 
 int recon_reader_next(struct recon_reader *r, struct recon_row *w, struct err *err)
@@ -541,15 +547,20 @@ static void hex(const unsigned char *d, size_t n, char *out)
 
 void recon_reader_hashes(struct recon_reader *r, char file_hex[65], char content_hex[65])
 {
-    unsigned char d[crypto_hash_sha256_BYTES];
+    unsigned char d[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
 
-    crypto_hash_sha256_final(&r->file_h, d);
-    hex(d, sizeof(d), file_hex);
-    crypto_hash_sha256_final(&r->content_h, d);
-    hex(d, sizeof(d), content_hex);
+    /* cannot fail once initialised: the digest is fixed and the context ours */
+    EVP_DigestFinal_ex(r->file_h, d, &n);
+    hex(d, n, file_hex);
+    EVP_DigestFinal_ex(r->content_h, d, &n);
+    hex(d, n, content_hex);
 }
 
 void recon_reader_release(struct recon_reader *r)
 {
+    EVP_MD_CTX_free(r->file_h);
+    EVP_MD_CTX_free(r->content_h);
+    r->file_h = r->content_h = NULL;
     csv_reader_release(&r->csv);
 }

@@ -125,8 +125,10 @@ static int exec_import(struct db *db, const char *sql, const struct recon_import
 
 int repo_recon_import_insert(struct db *db, const struct recon_import_row *r, struct err *err)
 {
-    return exec_import(db, "INSERT INTO recon_imports (" IMPORT_COLS ") VALUES (?, ?, ?, ?, "
-                       "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", r, err);
+    /* import_no: the next number (the caller's write transaction serialises imports). */
+    return exec_import(db, "INSERT INTO recon_imports (" IMPORT_COLS ", import_no) VALUES (?, "
+                       "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                       "(SELECT COALESCE(MAX(import_no), 0) + 1 FROM recon_imports))", r, err);
 }
 
 int repo_recon_import_update(struct db *db, const struct recon_import_row *r, struct err *err)
@@ -236,25 +238,28 @@ int repo_recon_import_each(struct db *db, int limit,
     return rc < 0 ? -1 : 0;
 }
 
+/* The import number of the import whose public id is parameter 1 (recon_lines are keyed by
+ * it: migration 013); a scalar subquery, evaluated once per statement. */
+#define LINES_OF "(SELECT import_no FROM recon_imports WHERE id = ?1)"
+
 int repo_recon_import_recount(struct db *db, const char *import_id, struct err *err)
 {
     static const char sql[] =
         "UPDATE recon_imports SET "
-        "matched = (SELECT COUNT(*) FROM recon_lines WHERE import_id = ? AND status = "
-        "'matched'), "
-        "amount_differs = (SELECT COUNT(*) FROM recon_lines WHERE import_id = ? AND status = "
-        "'amount_differs'), "
-        "only_microsoft = (SELECT COUNT(*) FROM recon_lines WHERE import_id = ? AND status = "
-        "'only_microsoft'), "
-        "only_cspd = (SELECT COUNT(*) FROM recon_lines WHERE import_id = ? AND status = "
-        "'only_cspd') WHERE id = ?";
+        "matched = (SELECT COUNT(*) FROM recon_lines WHERE import_no = " LINES_OF
+        " AND status = 'matched'), "
+        "amount_differs = (SELECT COUNT(*) FROM recon_lines WHERE import_no = " LINES_OF
+        " AND status = 'amount_differs'), "
+        "only_microsoft = (SELECT COUNT(*) FROM recon_lines WHERE import_no = " LINES_OF
+        " AND status = 'only_microsoft'), "
+        "only_cspd = (SELECT COUNT(*) FROM recon_lines WHERE import_no = " LINES_OF
+        " AND status = 'only_cspd') WHERE id = ?1";
     struct db_stmt *st;
     int rc = 0;
 
     if (db_prepare(db, sql, &st, err))
         return -1;
-    for (int i = 1; i <= 5 && rc == 0; i++)
-        rc = db_bind_text(st, i, import_id, err);
+    rc = db_bind_text(st, 1, import_id, err);
     if (rc == 0 && db_step(st, err) < 0)
         rc = -1;
     db_finalize(st);
@@ -263,8 +268,13 @@ int repo_recon_import_recount(struct db *db, const char *import_id, struct err *
 
 /* --- lines ------------------------------------------------------------------------------- */
 
+/*
+ * The columns after the import. Stored rows carry the import's number (import_no); rows read
+ * back carry its public id, selected as parameter 1 ("?1, " LINE_COLS), which every reading
+ * statement binds to the import's id and uses in LINES_OF.
+ */
 #define LINE_COLS                                                                           \
-    "import_id, seq, line_no, status, cause, detail, charge_id, subscription_id, "          \
+    "seq, line_no, status, cause, detail, charge_id, subscription_id, "          \
     "ms_subscription, customer_key, customer_name, reseller_key, invoice_number, "          \
     "charge_type, sku, start_date, end_date, quantity, unit_price, effective_unit_price, "  \
     "currency, pricing_currency, exchange_rate, ms_subtotal, ms_tax, ms_total, "            \
@@ -313,7 +323,8 @@ static void read_line(struct db_stmt *st, struct recon_line_row *r)
 int recon_stmts_prepare(struct db *db, struct recon_stmts *s, struct err *err)
 {
     memset(s, 0, sizeof(*s));
-    if (db_prepare(db, "INSERT INTO recon_lines (" LINE_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, "
+    if (db_prepare(db, "INSERT INTO recon_lines (import_no, " LINE_COLS ") VALUES (?, ?, ?, "
+                   "?, ?, ?, ?, "
                    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
                    "?, ?)", &s->insert_line, err) ||
         db_prepare(db, "SELECT 1 FROM subscriptions WHERE id = ?", &s->sub_exists, err) ||
@@ -346,6 +357,23 @@ void recon_stmts_release(struct recon_stmts *s)
     memset(s, 0, sizeof(*s));
 }
 
+int repo_recon_stmts_import(struct db *db, struct recon_stmts *s, const char *import_id,
+                            struct err *err)
+{
+    struct db_stmt *st;
+    int rc;
+
+    if (db_prepare(db, "SELECT import_no FROM recon_imports WHERE id = ?", &st, err))
+        return -1;
+    rc = db_bind_text(st, 1, import_id, err) ? -1 : db_step(st, err);
+    if (rc == DB_ROW && !db_column_is_null(st, 0))
+        s->import_no = db_column_int64(st, 0);
+    else if (rc >= 0)
+        rc = err_set(err, ERR_INTERNAL, "", "recon import %s has no import number", import_id);
+    db_finalize(st);
+    return rc < 0 ? -1 : 0;
+}
+
 int repo_recon_bulk(struct db *db, bool on, struct err *err)
 {
     char sql[64];
@@ -375,7 +403,7 @@ int repo_recon_line_insert(struct recon_stmts *s, const struct recon_line_in *r,
 {
     struct db_stmt *st = s->insert_line;
 
-    if (db_bind_text_ref(st, 1, r->import_id, err) || db_bind_int64(st, 2, r->seq, err) ||
+    if (db_bind_int64(st, 1, s->import_no, err) || db_bind_int64(st, 2, r->seq, err) ||
         db_bind_int64(st, 3, r->line_no, err) || db_bind_text_ref(st, 4, r->status, err) ||
         bind_opt_ref(st, 5, r->cause, err) || bind_opt_ref(st, 6, r->detail, err) ||
         bind_opt_ref(st, 7, r->charge_id, err) || bind_opt_ref(st, 8, r->subscription_id, err) ||
@@ -403,14 +431,14 @@ int repo_recon_line_set_match(struct db *db, const struct recon_line_row *r, str
     struct db_stmt *st;
     int rc;
 
-    if (db_prepare(db, "UPDATE recon_lines SET status = ?, cause = ?, detail = ?, "
-                   "charge_id = ?, subscription_id = ?, cspd_subtotal = ?, difference = ? "
-                   "WHERE import_id = ? AND seq = ?", &st, err))
+    if (db_prepare(db, "UPDATE recon_lines SET status = ?2, cause = ?3, detail = ?4, "
+                   "charge_id = ?5, subscription_id = ?6, cspd_subtotal = ?7, difference = ?8 "
+                   "WHERE import_no = " LINES_OF " AND seq = ?9", &st, err))
         return -1;
-    rc = db_bind_text(st, 1, r->status, err) || bind_opt(st, 2, r->cause, err) ||
-         bind_opt(st, 3, r->detail, err) || bind_opt(st, 4, r->charge_id, err) ||
-         bind_opt(st, 5, r->subscription_id, err) || bind_opt(st, 6, r->cspd_subtotal, err) ||
-         bind_opt(st, 7, r->difference, err) || db_bind_text(st, 8, r->import_id, err) ||
+    rc = db_bind_text(st, 1, r->import_id, err) || db_bind_text(st, 2, r->status, err) ||
+         bind_opt(st, 3, r->cause, err) || bind_opt(st, 4, r->detail, err) ||
+         bind_opt(st, 5, r->charge_id, err) || bind_opt(st, 6, r->subscription_id, err) ||
+         bind_opt(st, 7, r->cspd_subtotal, err) || bind_opt(st, 8, r->difference, err) ||
          db_bind_int64(st, 9, r->seq, err) || db_step(st, err) < 0 ? -1 : 0;
     db_finalize(st);
     return rc;
@@ -457,14 +485,14 @@ int repo_recon_sub_exists(struct recon_stmts *s, const char *id, struct err *err
  * rows, so SQLite would keep a statement journal for it (a temporary file written for every
  * page each row touches). Columns as stored: NULL stays NULL.
  */
-int repo_recon_insert_only_cspd(struct recon_stmts *s, const char *import_id, int64_t seq,
+int repo_recon_insert_only_cspd(struct recon_stmts *s, int64_t seq,
                                 const struct recon_charge_key *c,
                                 const struct recon_sub_customer *cu, const char *detail,
                                 const char *invoice, const char *difference, struct err *err)
 {
     struct db_stmt *st = s->insert_line;
 
-    if (db_bind_text_ref(st, 1, import_id, err) || db_bind_int64(st, 2, seq, err) ||
+    if (db_bind_int64(st, 1, s->import_no, err) || db_bind_int64(st, 2, seq, err) ||
         db_bind_int64(st, 3, 0, err) || db_bind_text_ref(st, 4, "only_cspd", err) ||
         db_bind_text_ref(st, 5, "not_billed", err) || bind_opt_ref(st, 6, detail, err) ||
         db_bind_text_ref(st, 7, c->id, err) || db_bind_text_ref(st, 8, c->subscription_id, err) ||
@@ -520,15 +548,17 @@ int repo_recon_line_each(struct db *db, const char *import_id, const char *statu
                          struct err *err)
 {
     if (status)
-        return line_query(db, "SELECT " LINE_COLS " FROM recon_lines WHERE import_id = ? AND "
-                          "status = ? ORDER BY seq LIMIT ? OFFSET ?", import_id, status, limit,
+        return line_query(db, "SELECT ?1, " LINE_COLS " FROM recon_lines WHERE import_no = "
+                          LINES_OF " AND status = ?2 ORDER BY seq LIMIT ?3 OFFSET ?4",
+                          import_id, status, limit,
                           offset, fn, ctx, err);
     if (differences)
-        return line_query(db, "SELECT " LINE_COLS " FROM recon_lines WHERE import_id = ? AND "
-                          "status NOT IN ('matched', 'usage') ORDER BY seq LIMIT ? OFFSET ?",
+        return line_query(db, "SELECT ?1, " LINE_COLS " FROM recon_lines WHERE import_no = "
+                          LINES_OF " AND status NOT IN ('matched', 'usage') ORDER BY seq "
+                          "LIMIT ?2 OFFSET ?3",
                           import_id, NULL, limit, offset, fn, ctx, err);
-    return line_query(db, "SELECT " LINE_COLS " FROM recon_lines WHERE import_id = ? "
-                      "ORDER BY seq LIMIT ? OFFSET ?", import_id, NULL, limit, offset, fn, ctx,
+    return line_query(db, "SELECT ?1, " LINE_COLS " FROM recon_lines WHERE import_no = "
+                      LINES_OF " ORDER BY seq LIMIT ?2 OFFSET ?3", import_id, NULL, limit, offset, fn, ctx,
                       err);
 }
 
@@ -536,14 +566,14 @@ int repo_recon_line_each_grouped(struct db *db, const char *import_id, const cha
                                  int (*fn)(void *ctx, const struct recon_line_row *r),
                                  void *ctx, struct err *err)
 {
-    char sql[512];
+    char sql[1024];
 
     /* `group` is one of three fixed column names, never outside text. */
     if (strcmp(group, "customer_key") != 0 && strcmp(group, "reseller_key") != 0 &&
         strcmp(group, "invoice_number") != 0)
         return err_set(err, ERR_INTERNAL, "", "bad grouping column");
-    snprintf(sql, sizeof(sql), "SELECT " LINE_COLS " FROM recon_lines WHERE import_id = ? "
-             "ORDER BY COALESCE(%s, ''), seq LIMIT ? OFFSET ?", group);
+    snprintf(sql, sizeof(sql), "SELECT ?1, " LINE_COLS " FROM recon_lines WHERE import_no = "
+             LINES_OF " ORDER BY COALESCE(%s, ''), seq LIMIT ?2 OFFSET ?3", group);
     return line_query(db, sql, import_id, NULL, -1, 0, fn, ctx, err);
 }
 
@@ -553,8 +583,8 @@ int repo_recon_line_get(struct db *db, const char *import_id, int64_t seq,
     struct db_stmt *st;
     int rc;
 
-    if (db_prepare(db, "SELECT " LINE_COLS " FROM recon_lines WHERE import_id = ? AND seq = ?",
-                   &st, err))
+    if (db_prepare(db, "SELECT ?1, " LINE_COLS " FROM recon_lines WHERE import_no = " LINES_OF
+                   " AND seq = ?2", &st, err))
         return -1;
     rc = db_bind_text(st, 1, import_id, err) || db_bind_int64(st, 2, seq, err)
              ? -1 : db_step(st, err);
@@ -571,12 +601,12 @@ int repo_recon_line_resolve(struct db *db, const char *import_id, int64_t seq,
     struct db_stmt *st;
     int rc;
 
-    if (db_prepare(db, "UPDATE recon_lines SET resolution = ?, note = ?, resolved_by = ?, "
-                   "resolved_at = ? WHERE import_id = ? AND seq = ?", &st, err))
+    if (db_prepare(db, "UPDATE recon_lines SET resolution = ?3, note = ?4, resolved_by = ?5, "
+                   "resolved_at = ?6 WHERE import_no = " LINES_OF " AND seq = ?2", &st, err))
         return -1;
-    rc = db_bind_text(st, 1, resolution, err) || bind_opt(st, 2, note, err) ||
-         db_bind_text(st, 3, actor, err) || db_bind_int64(st, 4, at, err) ||
-         db_bind_text(st, 5, import_id, err) || db_bind_int64(st, 6, seq, err) ||
+    rc = db_bind_text(st, 1, import_id, err) || db_bind_int64(st, 2, seq, err) ||
+         db_bind_text(st, 3, resolution, err) || bind_opt(st, 4, note, err) ||
+         db_bind_text(st, 5, actor, err) || db_bind_int64(st, 6, at, err) ||
          db_step(st, err) < 0 ? -1 : 0;
     db_finalize(st);
     return rc;

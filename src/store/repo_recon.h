@@ -88,10 +88,15 @@ struct recon_stmts {
     struct db_stmt *sub_exists;       /* repo_recon_sub_exists */
     struct db_stmt *charge_by_ref;    /* repo_recon_charge_by_ref */
     struct db_stmt *sub_customer;     /* repo_recon_sub_customer_get */
+    int64_t import_no;                /* the lines' import (repo_recon_stmts_import) */
 };
 
 int recon_stmts_prepare(struct db *db, struct recon_stmts *s, struct err *err);
 void recon_stmts_release(struct recon_stmts *s);
+/* The import the two line inserts write for: its number (recon_imports.import_no, migration
+ * 013), looked up once by its public id after repo_recon_import_insert. */
+int repo_recon_stmts_import(struct db *db, struct recon_stmts *s, const char *import_id,
+                            struct err *err);
 
 /*
  * A line to insert, by reference: every string is bound as it is (NULL or "" is stored as
@@ -99,7 +104,7 @@ void recon_stmts_release(struct recon_stmts *s);
  * per-line path fills one of these from the reader's row and a few stack buffers.
  */
 struct recon_line_in {
-    const char *import_id;
+    const char *import_id;            /* usage charges' import; the line's is the stmts' */
     int64_t seq, line_no;
     const char *status, *cause, *detail, *charge_id, *subscription_id, *ms_subscription;
     const char *customer_key, *customer_name, *reseller_key, *invoice_number, *charge_type;
@@ -145,8 +150,9 @@ int repo_recon_map_each(struct db *db,
                         void *ctx, struct err *err);
 /* Is there a cspd subscription with this id? 1/0/-1. */
 int repo_recon_sub_exists(struct recon_stmts *s, const char *id, struct err *err);
-/* Add a line 'only_cspd' for charge `c` at `seq`, counted in invoice `invoice`. */
-int repo_recon_insert_only_cspd(struct recon_stmts *s, const char *import_id, int64_t seq,
+/* Add a line 'only_cspd' for charge `c` at `seq` of the stmts' import, counted in invoice
+ * `invoice`. */
+int repo_recon_insert_only_cspd(struct recon_stmts *s, int64_t seq,
                                 const struct recon_charge_key *c,
                                 const struct recon_sub_customer *cu, const char *detail,
                                 const char *invoice, const char *difference, struct err *err);

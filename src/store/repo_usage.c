@@ -121,7 +121,8 @@ int repo_usage_supersede(struct db *db, const char *import_id, int64_t *replaced
     static const char mark[] =
         "UPDATE recon_lines SET cause = 'already_rated', detail = 'an earlier import of invoice '"
         " || invoice_number || ' is already rated; this line is not rated again' WHERE"
-        " import_id = ?1 AND seq IN (SELECT seq FROM usage_charges WHERE import_id = ?1 AND"
+        " import_no = (SELECT import_no FROM recon_imports WHERE id = ?1) AND seq IN"
+        " (SELECT seq FROM usage_charges WHERE import_id = ?1 AND"
         " invoice_number IN (SELECT e.invoice_number FROM usage_charges e JOIN rated_lines r"
         " ON r.usage_charge_id = e.id WHERE e.import_id <> ?1))";
     static const char hold[] =

@@ -852,7 +852,7 @@ static int only_cspd_pass(struct importer *p, struct date from, struct date to,
             dec_format(dec_neg(c.amount), diff);
             snprintf(detail, sizeof(detail), "Microsoft's file has no such line (cspd %s)",
                      amount);
-            if (repo_recon_insert_only_cspd(p->st, imp->id, ++seq, &c, &cc.cu, detail,
+            if (repo_recon_insert_only_cspd(p->st, ++seq, &c, &cc.cu, detail,
                                             imp->invoice_number, diff, err))
                 goto done;
             imp->only_cspd++;
@@ -891,7 +891,8 @@ static int import_body(struct importer *p, FILE *in, instant_t now,
     snprintf(imp->actor, sizeof(imp->actor), "%s", ctx->actor ? ctx->actor : "system");
     imp->created_at = now;
     imp->sum_subtotal = imp->sum_tax = imp->sum_total = dec_zero();
-    if (repo_recon_import_insert(ctx->db, imp, err))
+    if (repo_recon_import_insert(ctx->db, imp, err) ||
+        repo_recon_stmts_import(ctx->db, p->st, imp->id, err))
         return -1;
     p->m->db = ctx->db;
     p->m->st = p->st;

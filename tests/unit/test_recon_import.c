@@ -11,6 +11,8 @@
  *    expected figures are worked in the fixture's README and below.
  * 3. Malformed files rejected with line and column, nothing stored; idempotency; resolutions
  *    and their audit rows; the differences export; a daily rated usage file.
+ * 4. Migration 013 (recon_lines keyed by the import's number): lines written under 012 are
+ *    carried over and read back under their import's id; a later import gets the next number.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,6 +28,7 @@
 #include "core/id.h"
 #include "io/recon_read.h"
 #include "store/db.h"
+#include "store/db_internal.h"
 #include "svc/recon_svc.h"
 #include "svc/sub_svc.h"
 
@@ -739,6 +742,76 @@ static void test_usage(void **state)
     db_close(db);
 }
 
+/* ---- 4. migration 013 -------------------------------------------------------------------- */
+
+static void test_migration_import_no(void **state)
+{
+    struct db_migration upto12[64];
+    struct recon_import_result res;
+    struct recon_line_row l;
+    struct db *db;
+    struct err err;
+    size_t n = 0;
+
+    (void)state;
+    err_clear(&err);
+    for (const struct db_migration *m = db_migrations; m->name; m++)
+        if (strncmp(m->name, "013", 3) < 0 && n + 1 < sizeof(upto12) / sizeof(upto12[0]))
+            upto12[n++] = *m;
+    upto12[n].name = NULL;
+    upto12[n].sql = NULL;
+    assert_int_equal(db_open(":memory:", &db, &err), 0);
+    assert_int_equal(db_migrate_list(db, upto12, &err), 0);
+    /* Two imports as 012 stored them, written B then A: numbered in that order (1, 2), not
+     * by id. A's second line is resolved. */
+    exec(db, "INSERT INTO recon_imports (id, kind, file_hash, content_hash, line_count, "
+             "sum_subtotal, sum_tax, sum_total, total_ok, created_at) VALUES "
+             "('rci_b', 'invoice', 'hb', 'cb', 1, '5', '0', '5', 1, 1), "
+             "('rci_a', 'invoice', 'ha', 'ca', 2, '30', '0', '30', 1, 2)");
+    exec(db, "INSERT INTO recon_lines (import_id, seq, line_no, status, charge_id, "
+             "ms_subtotal, cspd_subtotal, difference, resolution, note, resolved_by, "
+             "resolved_at) VALUES "
+             "('rci_a', 1, 2, 'matched', 'chg_1', '10', '10', '0', NULL, NULL, NULL, NULL), "
+             "('rci_a', 2, 3, 'amount_differs', 'chg_2', '20', '19.5', '0.5', 'explained', "
+             "'fx', 'usr_1', 77), "
+             "('rci_b', 1, 2, 'only_microsoft', NULL, '5', NULL, NULL, NULL, NULL, NULL, NULL)");
+    assert_int_equal(db_migrate(db, &err), 0);
+
+    assert_int_equal(count(db, "SELECT import_no FROM recon_imports WHERE id = 'rci_b'"), 1);
+    assert_int_equal(count(db, "SELECT import_no FROM recon_imports WHERE id = 'rci_a'"), 2);
+    assert_int_equal(count(db, "SELECT COUNT(*) FROM pragma_table_info('recon_lines') "
+                               "WHERE name = 'import_id'"), 0);
+    assert_int_equal(count(db, "SELECT COUNT(*) FROM recon_lines WHERE import_no = 2"), 2);
+    assert_int_equal(count(db, "SELECT COUNT(*) FROM recon_lines WHERE import_no = 1"), 1);
+    assert_int_equal(count(db, "SELECT COUNT(*) FROM pragma_foreign_key_check"), 0);
+    assert_int_equal(repo_recon_line_get(db, "rci_a", 2, &l, &err), DB_ROW);
+    assert_string_equal(l.import_id, "rci_a");
+    assert_int_equal(l.line_no, 3);
+    assert_string_equal(l.status, "amount_differs");
+    assert_string_equal(l.charge_id, "chg_2");
+    assert_string_equal(l.difference, "0.5");
+    assert_string_equal(l.resolution, "explained");
+    assert_string_equal(l.note, "fx");
+    assert_string_equal(l.resolved_by, "usr_1");
+    assert_int_equal(l.resolved_at, 77);
+    assert_int_equal(repo_recon_line_get(db, "rci_b", 1, &l, &err), DB_ROW);
+    assert_string_equal(l.status, "only_microsoft");
+    assert_int_equal(repo_recon_line_get(db, "rci_b", 2, &l, &err), DB_DONE);
+    assert_int_equal(repo_recon_line_get(db, "rci_x", 1, &l, &err), DB_DONE);
+
+    /* A new import is number 3; its 9 lines (the fixture's: 8 in the file + 1 only in cspd)
+     * are keyed by it and read back under its id; the old imports' lines are untouched. */
+    seed_fixture(db);
+    assert_int_equal(import_file(db, FIX "differences.csv", &res, &err), 0);
+    assert_int_equal(count(db, "SELECT MAX(import_no) FROM recon_imports"), 3);
+    assert_int_equal(count(db, "SELECT COUNT(*) FROM recon_lines WHERE import_no = 3"), 9);
+    assert_int_equal(count(db, "SELECT COUNT(*) FROM recon_lines"), 12);
+    assert_int_equal(repo_recon_line_get(db, res.id, 9, &l, &err), DB_ROW);
+    assert_string_equal(l.import_id, res.id);
+    assert_string_equal(l.status, "only_cspd");
+    db_close(db);
+}
+
 int main(void)
 {
     static uint32_t one_bit = 1;
@@ -756,6 +829,7 @@ int main(void)
         cmocka_unit_test(test_resolve),
         cmocka_unit_test(test_export),
         cmocka_unit_test(test_usage),
+        cmocka_unit_test(test_migration_import_no),
     };
     struct err err;
 
