@@ -92,7 +92,7 @@ int repo_sub_customer(struct db *db, struct stmt_cache *sc, const char *customer
  * transaction, and one WAL checkpoint at the end instead of one per thousand pages (each
  * copies every page again and syncs twice). Outside a transaction; a no-op on other backends.
  */
-#define REPO_SUB_CYCLE_CACHE_KIB (128 * 1024)
+#define REPO_SUB_CYCLE_CACHE_KIB (256 * 1024)
 int repo_sub_cycle_mode(struct db *db, bool on, struct err *err);
 
 /*
