@@ -85,6 +85,13 @@ int repo_sub_update_state(struct db *db, struct stmt_cache *sc, const struct sub
 /* ERR_NOT_FOUND when there is no such customer. */
 int repo_sub_customer(struct db *db, struct stmt_cache *sc, const char *customer_id,
                       struct sub_customer *c, struct err *err);
+/* How many customers the book has. */
+int repo_sub_customer_count(struct db *db, size_t *n, struct err *err);
+/* Call fn with every customer's facts (one scan, for a run that meets most of them);
+ * fn returning -1 stops with that. */
+int repo_sub_customer_each(struct db *db,
+                           int (*fn)(void *ctx, const struct sub_customer *c, struct err *err),
+                           void *ctx, struct err *err);
 
 /*
  * Settings for a long run of writes (the daily cycle), on and back off: a page cache of

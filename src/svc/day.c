@@ -74,6 +74,37 @@ static int cache_grow(struct customer_cache *cc, struct err *err)
     return 0;
 }
 
+static int cache_put(void *ctx, const struct sub_customer *c, struct err *err)
+{
+    struct customer_cache *cc = ctx;
+    struct sub_customer *slot;
+
+    if ((cc->n + 1) * 2 > cc->cap && cache_grow(cc, err) < 0)
+        return -1;
+    slot = cache_find(cc, c->id);
+    if (!slot->id[0])
+        cc->n++;
+    *slot = *c;
+    return 0;
+}
+
+/*
+ * A due set that meets most customers reads them all in one scan (at 1,000,000 subscriptions
+ * a day's ~44,000 due belong to most of the 50,000 customers: one sequential read instead of a
+ * lookup each); a small one looks each up when first met.
+ */
+static int cache_preload(struct db *db, struct customer_cache *cc, size_t ndue,
+                         struct err *err)
+{
+    size_t ncust;
+
+    if (repo_sub_customer_count(db, &ncust, err) < 0)
+        return -1;
+    if (ncust > 4 * ndue)
+        return 0;
+    return repo_sub_customer_each(db, cache_put, cc, err);
+}
+
 /* The customer's facts, from the store the first time this run meets it. */
 static int customer_get(struct db *db, struct stmt_cache *stmts, struct customer_cache *cc,
                         const char *id, const struct sub_customer **out, struct err *err)
@@ -199,7 +230,8 @@ int day_run(const struct svc_ctx *ctx, instant_t until, struct day_stats *stats,
             break;
         qsort(due, n, sizeof(*due), cmp_due);
         if (!loaded) {
-            if (repo_catalog_load(ctx->db, NULL, 0, &all, err) < 0)
+            if (repo_catalog_load(ctx->db, NULL, 0, &all, err) < 0 ||
+                cache_preload(ctx->db, &cc, n, err) < 0)
                 goto out;
             loaded = true;
         }

@@ -94,7 +94,7 @@ static bool renew_subtotal_is(struct db *db, const char *sub_id, const char *wan
  * no line. A run that used the other customer's market for any subscription would renew a
  * C subscription or expire a U one.
  */
-static void test_day_each_customer_own_facts(void **state)
+static void day_each_customer_own_facts(int idle_customers)
 {
     struct db *db;
     struct err e;
@@ -107,7 +107,6 @@ static void test_day_each_customer_own_facts(void **state)
                                 "2026-01-15T10:00:02Z", "2026-01-15T10:00:03Z",
                                 "2026-01-15T11:00:00Z", "2026-01-15T12:00:00Z"};
 
-    (void)state;
     assert_int_equal(id_init(&e), 0);
     assert_int_equal(db_open(":memory:", &db, &e), 0);
     assert_int_equal(db_migrate(db, &e), 0);
@@ -121,6 +120,14 @@ static void test_day_each_customer_own_facts(void **state)
                                   " ('cus_u', 'prt_test', 'U', 'US', 'US', 'USD', 'accepted', 0),"
                                   " ('cus_c', 'prt_ca', 'C', 'CA', 'CA', 'CAD', 'accepted', 0)"),
                      0);
+    for (int i = 0; i < idle_customers; i++) {
+        char sql[256];
+
+        snprintf(sql, sizeof(sql), "INSERT INTO customers (id, owner_partner_id, name, country,"
+                 " market, billing_currency, mca_status, created_at) VALUES ('cus_idle%d',"
+                 " 'prt_test', 'I', 'US', 'US', 'USD', 'accepted', 0)", i);
+        assert_int_equal(exec_sql(db, sql), 0);
+    }
     add_price(&ctx, "US", "USD", "12.00", (struct date){0, 0, 0});
     add_price(&ctx, "CA", "CAD", "16.00", (struct date){2026, 2, 10});
     for (int i = 0; i < 6; i++) {
@@ -160,10 +167,25 @@ static void test_day_each_customer_own_facts(void **state)
     db_close(db);
 }
 
+/* Few customers: the run reads them all first (svc/day.c cache_preload). */
+static void test_day_customers_preloaded(void **state)
+{
+    (void)state;
+    day_each_customer_own_facts(0);
+}
+
+/* Many more customers than due subscriptions: each is looked up when first met. */
+static void test_day_customers_looked_up(void **state)
+{
+    (void)state;
+    day_each_customer_own_facts(40);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_day_each_customer_own_facts),
+        cmocka_unit_test(test_day_customers_preloaded),
+        cmocka_unit_test(test_day_customers_looked_up),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
