@@ -185,13 +185,18 @@ int repo_sub_append_event(struct db *db, struct stmt_cache *sc, const char *sub_
         "INSERT INTO subscription_events (subscription_id, seq, kind, at, data)"
         " VALUES (?,?,?,?,?)";
     struct db_stmt *st = NULL;
-    json_t *j = lc_event_to_json(ev);
-    char *txt = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    char buf[LC_EVENT_TEXT_MAX];
+    char *txt = buf;
     int rc = -1;
 
-    json_decref(j);
-    if (!txt)
-        return err_set(err, ERR_NOMEM, "", "out of memory encoding an event");
+    if (lc_event_text(ev, buf, sizeof(buf)) < 0) {
+        json_t *j = lc_event_to_json(ev);
+
+        txt = j ? json_dumps(j, JSON_COMPACT) : NULL;
+        json_decref(j);
+        if (!txt)
+            return err_set(err, ERR_NOMEM, "", "out of memory encoding an event");
+    }
     if (stmt_get(db, sc, sql, &st, err) < 0 || db_bind_text(st, 1, sub_id, err) < 0 ||
         db_bind_int64(st, 2, seq, err) < 0 ||
         db_bind_text(st, 3, lc_event_kind_name(ev->kind), err) < 0 ||
@@ -201,7 +206,8 @@ int repo_sub_append_event(struct db *db, struct stmt_cache *sc, const char *sub_
     rc = 0;
 out:
     stmt_put(sc, st);
-    free(txt);
+    if (txt != buf)
+        free(txt);
     return rc;
 }
 

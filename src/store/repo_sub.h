@@ -117,5 +117,12 @@ int sub_state_from_json(const json_t *j, struct sub *s, struct err *err);
 json_t *lc_event_to_json(const struct lc_event *ev);
 int lc_event_from_json(enum lc_event_kind kind, instant_t at, const json_t *j,
                        struct lc_event *ev, struct err *err);
+/*
+ * The event's JSON text as json_dumps(lc_event_to_json(ev), JSON_COMPACT) writes it, without
+ * building the tree: its length, or -1 when it does not fit in cap or a string would need
+ * escaping (the caller then uses jansson).
+ */
+#define LC_EVENT_TEXT_MAX 1024
+int lc_event_text(const struct lc_event *ev, char *buf, size_t cap);
 
 #endif

@@ -5,13 +5,15 @@
  * The run visits due subscriptions in id order, so customers alternate, and takes each
  * customer's facts (market, billing currency) from a per-run table: every subscription must
  * still be stepped with its own customer's facts. New subscription ids follow their creation
- * instant (so a day's due subscriptions are neighbours in every index keyed by id).
+ * instant (so a day's due subscriptions are neighbours in every index keyed by id). The event
+ * text the cycle writes without jansson is jansson's, byte for byte.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -181,11 +183,80 @@ static void test_day_customers_looked_up(void **state)
     day_each_customer_own_facts(40);
 }
 
+/* lc_event_text writes what json_dumps(lc_event_to_json(ev), JSON_COMPACT) writes. */
+static void assert_event_text_as_jansson(const struct lc_event *ev)
+{
+    char buf[LC_EVENT_TEXT_MAX];
+    json_t *j = lc_event_to_json(ev);
+    char *want = json_dumps(j, JSON_COMPACT);
+    int n = lc_event_text(ev, buf, sizeof(buf));
+
+    assert_non_null(want);
+    assert_int_equal(n, (int)strlen(want));
+    assert_string_equal(buf, want);
+    free(want);
+    json_decref(j);
+}
+
+static void test_event_text_as_jansson(void **state)
+{
+    struct lc_event ev;
+    struct err e;
+    char buf[LC_EVENT_TEXT_MAX];
+
+    (void)state;
+    /* every kind, empty then with every field set (each kind writes the fields it has) */
+    for (int k = EV_CREATED; k <= EV_DECISION_SET; k++) {
+        memset(&ev, 0, sizeof(ev));
+        ev.kind = (enum lc_event_kind)k;
+        assert_event_text_as_jansson(&ev);
+        snprintf(ev.sku, sizeof(ev.sku), "CFQ7TTC0LH18:0001");
+        snprintf(ev.currency, sizeof(ev.currency), "JPY");
+        ev.term = TERM_P3Y;
+        ev.billing = BILLING_ANNUAL;
+        ev.quantity = -2147483647 - 1;
+        assert_int_equal(dec_parse_cstr("1234.5678", &ev.unit_price, &e), 0);
+        ev.decision = DECISION_EST;
+        ev.has_changes = true;
+        ev.changes.has_sku = true;
+        snprintf(ev.changes.sku, sizeof(ev.changes.sku), "CFQ7TTC0LDPB:0001");
+        ev.changes.has_quantity = true;
+        ev.changes.quantity = 20;
+        ev.term_start = (struct date){2026, 2, 28};
+        ev.term_end = (struct date){2029, 2, 27};
+        ev.cycle = 36;
+        ev.window_deadline = 1793577600;
+        ev.purchased = (struct date){2025, 4, 1};
+        snprintf(ev.ref, sizeof(ev.ref), "sub_22upy4g36uoaias2rotnsh2h6v");
+        ev.reason = EXPIRY_NOT_ELIGIBLE;
+        assert_event_text_as_jansson(&ev);
+        /* changes with every field, then none */
+        ev.changes.has_term = ev.changes.has_billing = true;
+        ev.changes.term = TERM_P1M;
+        ev.changes.billing = BILLING_MONTHLY;
+        ev.window_deadline = -1;
+        assert_event_text_as_jansson(&ev);
+        memset(&ev.changes, 0, sizeof(ev.changes));
+        assert_event_text_as_jansson(&ev);
+    }
+    /* a string jansson would escape: left to jansson */
+    memset(&ev, 0, sizeof(ev));
+    ev.kind = EV_UPGRADED;
+    snprintf(ev.sku, sizeof(ev.sku), "A\"B");
+    assert_int_equal(lc_event_text(&ev, buf, sizeof(buf)), -1);
+    snprintf(ev.sku, sizeof(ev.sku), "caf\xc3\xa9");
+    assert_int_equal(lc_event_text(&ev, buf, sizeof(buf)), -1);
+    /* too small a buffer: -1, never a cut text */
+    snprintf(ev.sku, sizeof(ev.sku), "CFQ7TTC0LH18:0001");
+    assert_int_equal(lc_event_text(&ev, buf, 10), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_day_customers_preloaded),
         cmocka_unit_test(test_day_customers_looked_up),
+        cmocka_unit_test(test_event_text_as_jansson),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
