@@ -11,11 +11,10 @@
  * ids follow creation (sub_svc.c) so a day's due subscriptions are a few runs of neighbours),
  * reusing its prepared statements (repo_stmt.h), each customer's facts read once per run
  * (a hash table), and rewriting only the snapshot when a cycle charge leaves the queried
- * columns as they were. A batch is as large as the page cache can hold the pages it dirties,
- * so each is written once per batch (every batch rewrites the index pages it touches). Each
- * subscription is caught up completely when visited and its next_due moves past the day, so a
- * second run of the same day finds nothing (idempotent), and a run after a pause catches up
- * every missed day of every subscription in order.
+ * columns as they were. The page cache holds a batch's pages, so each is written once per
+ * batch. Each subscription is caught up completely when visited and its next_due moves past
+ * the day, so a second run of the same day finds nothing (idempotent), and a run after a
+ * pause catches up every missed day of every subscription in order.
  *
  * Audit: the events themselves are the per-subscription record of what the cycle did (kind,
  * instant, data, and the charge lines they caused); each batch adds one audit_log row saying
@@ -30,7 +29,14 @@
 #include "store/repo_stmt.h"
 #include "svc/sub_internal.h"
 
-#define DAY_BATCH 65536 /* subscriptions per transaction (the page cache holds its pages) */
+/*
+ * Subscriptions per transaction. The due set is in id order, so batches touch mostly disjoint
+ * index pages and a smaller batch costs few extra page writes (1M book, one day: 8,192 vs
+ * 65,536 per transaction, 50,122 vs 48,735 pwrite with ordered ids, 187 k vs 138 k with
+ * random ids) while the write lock is held ~1 s at a time instead of the whole day (a 6-9 s
+ * transaction on a random-id book would outlast the API writers' 5 s busy timeout).
+ */
+#define DAY_BATCH 8192
 #define DAY_CHUNK 65536 /* due ids read at a time */
 
 /* The customers met in this run, by id (open addressing; the table only grows). */
