@@ -1,7 +1,8 @@
 /*
  * store/repo_sub.c — subscriptions, their events and the customer facts, in SQL (see
- * repo_sub.h). Portable SQL with `?` placeholders only; one prepared statement per call (the
- * daily cycle's cost is dominated by the engine's own writes, not by preparing).
+ * repo_sub.h). Portable SQL with `?` placeholders only; the calls of a long run (the daily
+ * cycle) reuse their prepared statements through the caller's cache (repo_stmt.h), and
+ * states and events are encoded into stack buffers without jansson when they can be.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,11 +3,12 @@
  * (`subscriptions`), its append-only event log (`subscription_events`) and the customer facts
  * the lifecycle needs (market, billing currency, MCA).
  *
- * The domain state travels as a versioned JSON snapshot in subscriptions.state (format 1,
- * checked on load); the columns beside it (status, quantity, term_end, next_due, ...) are
- * copies for queries and are rewritten from the state on every update. Events are stored as
- * kind + instant + JSON data and decode back to the exact `struct lc_event`, so a state can be
- * rebuilt by folding them (sub_apply).
+ * The domain state travels as a versioned snapshot in subscriptions.state (compact format 2,
+ * or JSON format 1 when a string cannot be written compactly; both read, checked on load); the
+ * columns beside it (status, quantity, term_end, next_due, ...) are copies for queries and are
+ * rewritten from the state on every update. Events are stored as kind + instant + JSON data
+ * and decode back to the exact `struct lc_event`, so a state can be rebuilt by folding them
+ * (sub_apply).
  *
  * Every function runs inside the caller's transaction; none begins or commits. `sc` is an
  * optional prepared-statement cache (repo_stmt.h) for runs of many calls; NULL is fine.
