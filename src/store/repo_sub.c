@@ -1,7 +1,8 @@
 /*
  * store/repo_sub.c — subscriptions, their events and the customer facts, in SQL (see
- * repo_sub.h). Portable SQL with `?` placeholders only; one prepared statement per call (the
- * daily cycle's cost is dominated by the engine's own writes, not by preparing).
+ * repo_sub.h). Portable SQL with `?` placeholders only; the calls of a long run (the daily
+ * cycle) reuse their prepared statements through the caller's cache (repo_stmt.h), and
+ * states and events are encoded into stack buffers without jansson when they can be.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -185,13 +186,18 @@ int repo_sub_append_event(struct db *db, struct stmt_cache *sc, const char *sub_
         "INSERT INTO subscription_events (subscription_id, seq, kind, at, data)"
         " VALUES (?,?,?,?,?)";
     struct db_stmt *st = NULL;
-    json_t *j = lc_event_to_json(ev);
-    char *txt = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    char buf[LC_EVENT_TEXT_MAX];
+    char *txt = buf;
     int rc = -1;
 
-    json_decref(j);
-    if (!txt)
-        return err_set(err, ERR_NOMEM, "", "out of memory encoding an event");
+    if (lc_event_text(ev, buf, sizeof(buf)) < 0) {
+        json_t *j = lc_event_to_json(ev);
+
+        txt = j ? json_dumps(j, JSON_COMPACT) : NULL;
+        json_decref(j);
+        if (!txt)
+            return err_set(err, ERR_NOMEM, "", "out of memory encoding an event");
+    }
     if (stmt_get(db, sc, sql, &st, err) < 0 || db_bind_text(st, 1, sub_id, err) < 0 ||
         db_bind_int64(st, 2, seq, err) < 0 ||
         db_bind_text(st, 3, lc_event_kind_name(ev->kind), err) < 0 ||
@@ -201,7 +207,8 @@ int repo_sub_append_event(struct db *db, struct stmt_cache *sc, const char *sub_
     rc = 0;
 out:
     stmt_put(sc, st);
-    free(txt);
+    if (txt != buf)
+        free(txt);
     return rc;
 }
 
@@ -304,13 +311,28 @@ out:
     return rc;
 }
 
+#define CUSTOMER_FACTS_SQL                                                                \
+    "SELECT c.id, c.owner_partner_id, c.market, c.billing_currency, c.mca_status,"        \
+    " c.mca_accepted_at, p.kind FROM customers c LEFT JOIN partners p"                    \
+    " ON p.id = c.owner_partner_id"
+
+static void customer_facts(struct db_stmt *st, struct sub_customer *c)
+{
+    memset(c, 0, sizeof(*c));
+    copy_col(st, 0, c->id, sizeof(c->id));
+    copy_col(st, 1, c->partner_id, sizeof(c->partner_id));
+    copy_col(st, 2, c->market, sizeof(c->market));
+    copy_col(st, 3, c->billing_currency, sizeof(c->billing_currency));
+    copy_col(st, 4, c->mca_status, sizeof(c->mca_status));
+    c->mca_has_date = !db_column_is_null(st, 5);
+    c->mca_accepted_at = db_column_int64(st, 5);
+    copy_col(st, 6, c->partner_kind, sizeof(c->partner_kind));
+}
+
 int repo_sub_customer(struct db *db, struct stmt_cache *sc, const char *customer_id,
                       struct sub_customer *c, struct err *err)
 {
-    static const char sql[] =
-        "SELECT c.id, c.owner_partner_id, c.market, c.billing_currency, c.mca_status,"
-        " c.mca_accepted_at, p.kind FROM customers c LEFT JOIN partners p"
-        " ON p.id = c.owner_partner_id WHERE c.id = ?";
+    static const char sql[] = CUSTOMER_FACTS_SQL " WHERE c.id = ?";
     struct db_stmt *st = NULL;
     int rc = -1, step;
 
@@ -324,17 +346,53 @@ int repo_sub_customer(struct db *db, struct stmt_cache *sc, const char *customer
         err_set(err, ERR_NOT_FOUND, "customer_id", "no customer %s", customer_id);
         goto out;
     }
-    copy_col(st, 0, c->id, sizeof(c->id));
-    copy_col(st, 1, c->partner_id, sizeof(c->partner_id));
-    copy_col(st, 2, c->market, sizeof(c->market));
-    copy_col(st, 3, c->billing_currency, sizeof(c->billing_currency));
-    copy_col(st, 4, c->mca_status, sizeof(c->mca_status));
-    c->mca_has_date = !db_column_is_null(st, 5);
-    c->mca_accepted_at = db_column_int64(st, 5);
-    copy_col(st, 6, c->partner_kind, sizeof(c->partner_kind));
+    customer_facts(st, c);
     rc = 0;
 out:
     stmt_put(sc, st);
+    return rc;
+}
+
+int repo_sub_customer_count(struct db *db, size_t *n, struct err *err)
+{
+    struct db_stmt *st = NULL;
+    int rc = -1, step;
+
+    *n = 0;
+    if (db_prepare(db, "SELECT COUNT(*) FROM customers", &st, err) < 0)
+        return -1;
+    step = db_step(st, err);
+    if (step < 0)
+        goto out;
+    if (step == DB_ROW)
+        *n = (size_t)db_column_int64(st, 0);
+    rc = 0;
+out:
+    db_finalize(st);
+    return rc;
+}
+
+int repo_sub_customer_each(struct db *db,
+                           int (*fn)(void *ctx, const struct sub_customer *c, struct err *err),
+                           void *ctx, struct err *err)
+{
+    struct db_stmt *st = NULL;
+    int rc = -1, step;
+
+    if (db_prepare(db, CUSTOMER_FACTS_SQL, &st, err) < 0)
+        return -1;
+    while ((step = db_step(st, err)) == DB_ROW) {
+        struct sub_customer c;
+
+        customer_facts(st, &c);
+        if (fn(ctx, &c, err) < 0)
+            goto out;
+    }
+    if (step < 0)
+        goto out;
+    rc = 0;
+out:
+    db_finalize(st);
     return rc;
 }
 

@@ -3,11 +3,12 @@
  * (`subscriptions`), its append-only event log (`subscription_events`) and the customer facts
  * the lifecycle needs (market, billing currency, MCA).
  *
- * The domain state travels as a versioned JSON snapshot in subscriptions.state (format 1,
- * checked on load); the columns beside it (status, quantity, term_end, next_due, ...) are
- * copies for queries and are rewritten from the state on every update. Events are stored as
- * kind + instant + JSON data and decode back to the exact `struct lc_event`, so a state can be
- * rebuilt by folding them (sub_apply).
+ * The domain state travels as a versioned snapshot in subscriptions.state (compact format 2,
+ * or JSON format 1 when a string cannot be written compactly; both read, checked on load); the
+ * columns beside it (status, quantity, term_end, next_due, ...) are copies for queries and are
+ * rewritten from the state on every update. Events are stored as kind + instant + JSON data
+ * and decode back to the exact `struct lc_event`, so a state can be rebuilt by folding them
+ * (sub_apply).
  *
  * Every function runs inside the caller's transaction; none begins or commits. `sc` is an
  * optional prepared-statement cache (repo_stmt.h) for runs of many calls; NULL is fine.
@@ -85,6 +86,13 @@ int repo_sub_update_state(struct db *db, struct stmt_cache *sc, const struct sub
 /* ERR_NOT_FOUND when there is no such customer. */
 int repo_sub_customer(struct db *db, struct stmt_cache *sc, const char *customer_id,
                       struct sub_customer *c, struct err *err);
+/* How many customers the book has. */
+int repo_sub_customer_count(struct db *db, size_t *n, struct err *err);
+/* Call fn with every customer's facts (one scan, for a run that meets most of them);
+ * fn returning -1 stops with that. */
+int repo_sub_customer_each(struct db *db,
+                           int (*fn)(void *ctx, const struct sub_customer *c, struct err *err),
+                           void *ctx, struct err *err);
 
 /*
  * Settings for a long run of writes (the daily cycle), on and back off: a page cache of
@@ -92,7 +100,7 @@ int repo_sub_customer(struct db *db, struct stmt_cache *sc, const char *customer
  * transaction, and one WAL checkpoint at the end instead of one per thousand pages (each
  * copies every page again and syncs twice). Outside a transaction; a no-op on other backends.
  */
-#define REPO_SUB_CYCLE_CACHE_KIB (128 * 1024)
+#define REPO_SUB_CYCLE_CACHE_KIB (256 * 1024)
 int repo_sub_cycle_mode(struct db *db, bool on, struct err *err);
 
 /*
@@ -110,5 +118,12 @@ int sub_state_from_json(const json_t *j, struct sub *s, struct err *err);
 json_t *lc_event_to_json(const struct lc_event *ev);
 int lc_event_from_json(enum lc_event_kind kind, instant_t at, const json_t *j,
                        struct lc_event *ev, struct err *err);
+/*
+ * The event's JSON text as json_dumps(lc_event_to_json(ev), JSON_COMPACT) writes it, without
+ * building the tree: its length, or -1 when it does not fit in cap or a string would need
+ * escaping (the caller then uses jansson).
+ */
+#define LC_EVENT_TEXT_MAX 1024
+int lc_event_text(const struct lc_event *ev, char *buf, size_t cap);
 
 #endif

@@ -302,6 +302,135 @@ json_t *lc_event_to_json(const struct lc_event *ev)
     return o;
 }
 
+/* ---- the same event text without jansson (the daily cycle writes one per due subscription) */
+
+struct jbuf {
+    char *p;
+    size_t cap, n;
+    bool bad, first;
+};
+
+static void jput(struct jbuf *b, const char *s, size_t k)
+{
+    if (b->n + k + 1 > b->cap) {
+        b->bad = true;
+        return;
+    }
+    memcpy(b->p + b->n, s, k);
+    b->n += k;
+    b->p[b->n] = '\0';
+}
+
+static void jkey(struct jbuf *b, const char *k)
+{
+    if (!b->first)
+        jput(b, ",", 1);
+    b->first = false;
+    jput(b, "\"", 1);
+    jput(b, k, strlen(k));
+    jput(b, "\":", 2);
+}
+
+/* Only strings jansson would write as they are: printable ASCII without '"' or '\\'. */
+static void jstr(struct jbuf *b, const char *k, const char *v)
+{
+    size_t n;
+
+    if (!v || !v[0])
+        return;
+    n = strlen(v);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)v[i];
+
+        if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
+            b->bad = true;
+    }
+    jkey(b, k);
+    jput(b, "\"", 1);
+    jput(b, v, n);
+    jput(b, "\"", 1);
+}
+
+static void jint(struct jbuf *b, const char *k, int64_t v)
+{
+    char d[24], *o = d + sizeof(d);
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+    do {
+        *--o = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--o = '-';
+    jkey(b, k);
+    jput(b, o, (size_t)(d + sizeof(d) - o));
+}
+
+static void jdate(struct jbuf *b, const char *k, struct date d)
+{
+    char t[DATE_STRLEN];
+
+    if (d.year == 0)
+        return;
+    date_format(d, t);
+    jstr(b, k, t);
+}
+
+int lc_event_text(const struct lc_event *ev, char *buf, size_t cap)
+{
+    struct jbuf b = {buf, cap, 0, false, true};
+
+    if (cap == 0)
+        return -1;
+    buf[0] = '\0';
+    jput(&b, "{", 1);
+    jstr(&b, "sku", ev->sku);
+    jstr(&b, "currency", ev->currency);
+    if (kind_has_plan(ev->kind)) {
+        jstr(&b, "term", term_name(ev->term));
+        jstr(&b, "billing", billing_name(ev->billing));
+    }
+    if (ev->quantity)
+        jint(&b, "quantity", ev->quantity);
+    if (kind_has_price(ev->kind)) {
+        char price[DEC_STRLEN];
+
+        dec_format(ev->unit_price, price);
+        jstr(&b, "unit_price", price);
+    }
+    if (kind_has_decision(ev->kind))
+        jstr(&b, "decision", sub_decision_name(ev->decision));
+    if (ev->has_changes) {
+        const struct sub_changes *c = &ev->changes;
+
+        jkey(&b, "changes");
+        jput(&b, "{", 1);
+        b.first = true;
+        if (c->has_sku)
+            jstr(&b, "sku", c->sku);
+        if (c->has_term)
+            jstr(&b, "term", term_name(c->term));
+        if (c->has_billing)
+            jstr(&b, "billing", billing_name(c->billing));
+        if (c->has_quantity)
+            jint(&b, "quantity", c->quantity);
+        jput(&b, "}", 1);
+        b.first = false;
+    }
+    jdate(&b, "term_start", ev->term_start);
+    jdate(&b, "term_end", ev->term_end);
+    if (ev->cycle)
+        jint(&b, "cycle", ev->cycle);
+    if (ev->window_deadline)
+        jint(&b, "window_deadline", ev->window_deadline);
+    jdate(&b, "purchased", ev->purchased);
+    jstr(&b, "ref", ev->ref);
+    if (ev->reason != EXPIRY_NONE)
+        jstr(&b, "reason", expiry_reason_name(ev->reason));
+    jput(&b, "}", 1);
+    return b.bad ? -1 : (int)b.n;
+}
+
 int lc_event_from_json(enum lc_event_kind kind, instant_t at, const json_t *j,
                        struct lc_event *ev, struct err *err)
 {

@@ -6,12 +6,15 @@
  * (subscriptions.next_due, indexed), loads the catalogue once, and steps each due subscription
  * through the same domain function and the same write path as the commands (sub_catch_up), in
  * batches of DAY_BATCH subscriptions per transaction, in id order (the due ids are read in
- * chunks through the next_due index and sorted here, so consecutive writes land on
- * neighbouring index pages), reusing its prepared statements (repo_stmt.h), and rewriting
- * only the snapshot when a cycle charge leaves the queried columns as they were. Each
- * subscription is caught up completely when visited and its next_due moves past the day, so a
- * second run of the same day finds nothing (idempotent), and a run after a pause catches up
- * every missed day of every subscription in order.
+ * chunks through the next_due index and sorted here: the row, its events and its charges are
+ * all indexed by subscription id, so consecutive writes land on neighbouring index pages, and
+ * ids follow creation (sub_svc.c) so a day's due subscriptions are a few runs of neighbours),
+ * reusing its prepared statements (repo_stmt.h), each customer's facts read once per run
+ * (a hash table), and rewriting only the snapshot when a cycle charge leaves the queried
+ * columns as they were. The page cache holds a batch's pages, so each is written once per
+ * batch. Each subscription is caught up completely when visited and its next_due moves past
+ * the day, so a second run of the same day finds nothing (idempotent), and a run after a
+ * pause catches up every missed day of every subscription in order.
  *
  * Audit: the events themselves are the per-subscription record of what the cycle did (kind,
  * instant, data, and the charge lines they caused); each batch adds one audit_log row saying
@@ -26,29 +29,128 @@
 #include "store/repo_stmt.h"
 #include "svc/sub_internal.h"
 
-#define DAY_BATCH 8192  /* subscriptions per transaction (the page cache holds its pages) */
+/*
+ * Subscriptions per transaction. The due set is in id order, so batches touch mostly disjoint
+ * index pages and a smaller batch costs few extra page writes (1M book, one day: 8,192 vs
+ * 65,536 per transaction, 50,122 vs 48,735 pwrite with ordered ids, 187 k vs 138 k with
+ * random ids) while the write lock is held ~1 s at a time instead of the whole day (a 6-9 s
+ * transaction on a random-id book would outlast the API writers' 5 s busy timeout).
+ */
+#define DAY_BATCH 8192
 #define DAY_CHUNK 65536 /* due ids read at a time */
 
+/* The customers met in this run, by id (open addressing; the table only grows). */
 struct customer_cache {
-    struct sub_customer cust;
-    bool valid;
+    struct sub_customer *slot; /* id[0] == '\0': empty */
+    size_t cap, n;
+    const struct sub_customer *last;
 };
+
+static uint64_t hash_id(const char *s)
+{
+    uint64_t h = 14695981039346656037u; /* FNV-1a */
+
+    while (*s)
+        h = (h ^ (unsigned char)*s++) * 1099511628211u;
+    return h;
+}
+
+static struct sub_customer *cache_find(struct customer_cache *cc, const char *id)
+{
+    size_t i = (size_t)hash_id(id) & (cc->cap - 1);
+
+    while (cc->slot[i].id[0] && strcmp(cc->slot[i].id, id) != 0)
+        i = (i + 1) & (cc->cap - 1);
+    return &cc->slot[i];
+}
+
+static int cache_grow(struct customer_cache *cc, struct err *err)
+{
+    /* .last = NULL: the entries move */
+    struct customer_cache bigger = {.cap = cc->cap ? cc->cap * 2 : 1024, .n = cc->n};
+
+    bigger.slot = calloc(bigger.cap, sizeof(*bigger.slot));
+    if (!bigger.slot)
+        return err_set(err, ERR_NOMEM, "", "out of memory for the daily cycle");
+    for (size_t i = 0; i < cc->cap; i++)
+        if (cc->slot[i].id[0])
+            *cache_find(&bigger, cc->slot[i].id) = cc->slot[i];
+    free(cc->slot);
+    *cc = bigger;
+    return 0;
+}
+
+static int cache_put(void *ctx, const struct sub_customer *c, struct err *err)
+{
+    struct customer_cache *cc = ctx;
+    struct sub_customer *slot;
+
+    if ((cc->n + 1) * 2 > cc->cap && cache_grow(cc, err) < 0)
+        return -1;
+    slot = cache_find(cc, c->id);
+    if (!slot->id[0])
+        cc->n++;
+    *slot = *c;
+    return 0;
+}
+
+/*
+ * A due set that meets most customers reads them all in one scan (at 1,000,000 subscriptions
+ * a day's ~44,000 due belong to most of the 50,000 customers: one sequential read instead of a
+ * lookup each); a small one looks each up when first met.
+ */
+static int cache_preload(struct db *db, struct customer_cache *cc, size_t ndue,
+                         struct err *err)
+{
+    size_t ncust;
+
+    if (repo_sub_customer_count(db, &ncust, err) < 0)
+        return -1;
+    if (ncust > 4 * ndue)
+        return 0;
+    return repo_sub_customer_each(db, cache_put, cc, err);
+}
+
+/* The customer's facts, from the store the first time this run meets it. */
+static int customer_get(struct db *db, struct stmt_cache *stmts, struct customer_cache *cc,
+                        const char *id, const struct sub_customer **out, struct err *err)
+{
+    struct sub_customer *c;
+
+    if ((cc->n + 1) * 2 > cc->cap && cache_grow(cc, err) < 0)
+        return -1;
+    c = cache_find(cc, id);
+    if (!c->id[0]) {
+        if (repo_sub_customer(db, stmts, id, c, err) < 0) {
+            c->id[0] = '\0';
+            return -1;
+        }
+        if (strcmp(c->id, id) != 0) { /* an id longer than the row keeps */
+            c->id[0] = '\0';
+            return err_set(err, ERR_INTERNAL, "customer_id", "customer id %s too long", id);
+        }
+        cc->n++;
+    }
+    *out = c;
+    return 0;
+}
 
 static int run_one(struct sub_session *ss, const struct catalog *all, const struct sub_due *d,
                    struct date day, struct customer_cache *cc, struct err *err)
 {
     struct db *db = ss->ctx->db;
+    const struct sub_customer *cust = NULL;
     struct sub_work w;
 
     memset(&w, 0, sizeof(w));
     if (repo_sub_get(db, ss->stmts, d->id, &w.row, err) < 0)
         return -1;
     sub_work_loaded(&w);
-    if (!cc->valid || strcmp(cc->cust.id, w.row.customer_id) != 0) {
-        if (repo_sub_customer(db, ss->stmts, w.row.customer_id, &cc->cust, err) < 0)
-            return -1;
-        cc->valid = true;
-        ss->cust = cc->cust;
+    if (customer_get(db, ss->stmts, cc, w.row.customer_id, &cust, err) < 0)
+        return -1;
+    if (cc->last != cust) {
+        cc->last = cust;
+        ss->cust = *cust;
         catalog_view_market(all, ss->cust.market, &ss->cat);
         sub_session_bind(ss, instant_from_date(day));
     }
@@ -85,13 +187,12 @@ static void add_stats(struct day_stats *to, const struct day_stats *b)
     to->expired += b->expired;
 }
 
-/* By customer (its facts are read once per customer and chunk), then by id. */
+/* By id: the order of every index the cycle writes (file comment). */
 static int cmp_due(const void *pa, const void *pb)
 {
     const struct sub_due *a = pa, *b = pb;
-    int c = strcmp(a->customer_id, b->customer_id);
 
-    return c ? c : strcmp(a->id, b->id);
+    return strcmp(a->id, b->id);
 }
 
 /* nce-rules Part A 1: the daily cycle runs at 00:00 UTC; a cycle due at `until` runs */
@@ -135,7 +236,8 @@ int day_run(const struct svc_ctx *ctx, instant_t until, struct day_stats *stats,
             break;
         qsort(due, n, sizeof(*due), cmp_due);
         if (!loaded) {
-            if (repo_catalog_load(ctx->db, NULL, 0, &all, err) < 0)
+            if (repo_catalog_load(ctx->db, NULL, 0, &all, err) < 0 ||
+                cache_preload(ctx->db, &cc, n, err) < 0)
                 goto out;
             loaded = true;
         }
@@ -166,6 +268,7 @@ out:
     if (tuned && repo_sub_cycle_mode(ctx->db, false, rc < 0 ? &ignored : err) < 0)
         rc = -1;
     free(due);
+    free(cc.slot);
     catalog_release(&all);
     if (stats)
         *stats = total;

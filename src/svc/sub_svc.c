@@ -16,10 +16,32 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "store/repo_catalog.h"
 #include "store/repo_sub_scope.h"
 #include "svc/catalog_data.h"
 #include "svc/sub_internal.h"
+
+/*
+ * A new subscription's id: ordered by its creation instant (id_new_ordered: the instant's
+ * seconds, 24 random bits, then 65 random ones). Every index keyed by subscription id (the
+ * row's own, its events', its charges') then keeps subscriptions created together side by
+ * side, and those are the ones a day's cycle finds due together (same day of the month): the
+ * cycle writes a few neighbouring index pages instead of one random page per subscription
+ * and index. The creation instant the id shows is the row's created_at, readable anyway.
+ */
+static int new_sub_id(instant_t now, char out[ID_MAXLEN], struct err *err)
+{
+    unsigned char r[3];
+
+    if (sodium_init() < 0)
+        return err_set(err, ERR_INTERNAL, NULL, "libsodium could not be initialised");
+    randombytes_buf(r, sizeof(r));
+    return id_new_ordered("sub", (uint64_t)(now > 0 ? now : 0) << 24 |
+                                     (uint64_t)r[0] << 16 | (uint64_t)r[1] << 8 | r[2],
+                          out, err);
+}
 
 static int fail(struct db *db, int rc)
 {
@@ -79,7 +101,7 @@ int sub_order(const struct svc_ctx *ctx, const struct sub_order_req *req, instan
     }
     if (catalog_check_order(ctx->db, ss.cust.id, req->sku, req->quantity, err) < 0)
         goto out;
-    if (id_new("sub", w.row.id, err) < 0)
+    if (new_sub_id(now, w.row.id, err) < 0)
         goto out;
     snprintf(w.row.partner_id, sizeof(w.row.partner_id), "%s", ss.cust.partner_id);
     snprintf(w.row.customer_id, sizeof(w.row.customer_id), "%s", ss.cust.id);
@@ -280,7 +302,7 @@ int sub_upgrade(const struct svc_ctx *ctx, const char *sub_id, const char *to_sk
 
     if (new_id_out)
         new_id_out[0] = '\0';
-    if (id_new("sub", op.new_id, err) < 0)
+    if (new_sub_id(now, op.new_id, err) < 0)
         return -1;
     if (with_sub(ctx, sub_id, now, &op, err) < 0)
         return -1;
