@@ -656,6 +656,9 @@ out:
     " FROM charges c JOIN subscriptions s ON s.id = c.subscription_id"                     \
     " JOIN customers cu ON cu.id = s.customer_id"                                          \
     " LEFT JOIN partners rp ON rp.id = cu.reseller_id"
+/* the charge's rowid, after the base columns: rating marks (migration 013) */
+#define PENDING_ROWID ", c.rowid"
+#define PENDING_ROWID_COL 31
 /* the reseller-tier line of the charge (tier "customer" of a chain), or NULLs */
 #define PENDING_NO_BASE ", NULL, NULL, NULL, NULL"
 #define PENDING_BASE ", rb.id, rb.unit_price, rb.amount, rb.currency"
@@ -711,12 +714,12 @@ static int read_pending(struct db_stmt *st, struct pending_charge *c, struct err
 }
 
 int repo_rating_each_pending(struct db *db, const char *seller_id, const char *tier,
-                             struct date last,
+                             struct date last, int64_t after_rowid, int64_t *first_left,
                              int (*fn)(void *ctx, const struct pending_charge *c), void *ctx,
                              struct err *err)
 {
     static const char sql_reseller[] =
-        "SELECT " PENDING_COLS PENDING_NO_BASE PENDING_FROM " WHERE c.start_date <= ?"
+        "SELECT " PENDING_COLS PENDING_NO_BASE PENDING_ROWID PENDING_FROM " WHERE c.rowid > ?"
         " AND s.partner_id = ? AND cu.reseller_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM"
         " rated_lines r WHERE r.charge_id = c.id AND r.tier = 'reseller')"
         " ORDER BY cu.reseller_id, c.subscription_id, c.start_date, c.event_seq, c.id";
@@ -728,10 +731,10 @@ int repo_rating_each_pending(struct db *db, const char *seller_id, const char *t
      * s.customer_id, 2 c.subscription_id, 6 c.start_date, 3 c.event_seq, 1 c.id.
      */
 #define PENDING_CUSTOMER_FROM                                                              \
-    "SELECT " PENDING_COLS PENDING_BASE PENDING_FROM " LEFT JOIN rated_lines rb ON"        \
-    " rb.charge_id = c.id AND rb.tier = 'reseller' WHERE "
+    "SELECT " PENDING_COLS PENDING_BASE PENDING_ROWID PENDING_FROM " LEFT JOIN rated_lines"\
+    " rb ON rb.charge_id = c.id AND rb.tier = 'reseller' WHERE "
 #define PENDING_CUSTOMER_OPEN                                                              \
-    " AND c.start_date <= ? AND NOT EXISTS (SELECT 1 FROM rated_lines r"                   \
+    " AND c.rowid > ? AND NOT EXISTS (SELECT 1 FROM rated_lines r"                         \
     " WHERE r.charge_id = c.id AND r.tier = 'customer')"
     static const char sql_customer[] =
         PENDING_CUSTOMER_FROM "cu.reseller_id = ?" PENDING_CUSTOMER_OPEN
@@ -743,20 +746,80 @@ int repo_rating_each_pending(struct db *db, const char *seller_id, const char *t
 
     if (db_prepare(db, res ? sql_reseller : sql_customer, &st, err) < 0)
         return -1;
-    if ((res ? repo_bill_bind_date(st, 1, last, err) < 0 ||
+    *first_left = 0;
+    if ((res ? db_bind_int64(st, 1, after_rowid, err) < 0 ||
                    db_bind_text(st, 2, seller_id, err) < 0
              : db_bind_text(st, 1, seller_id, err) < 0 ||
-                   repo_bill_bind_date(st, 2, last, err) < 0 ||
+                   db_bind_int64(st, 2, after_rowid, err) < 0 ||
                    db_bind_text(st, 3, seller_id, err) < 0 ||
-                   repo_bill_bind_date(st, 4, last, err) < 0))
+                   db_bind_int64(st, 4, after_rowid, err) < 0))
         goto out;
     while ((step = db_step(st, err)) == DB_ROW) {
         struct pending_charge c;
+        int64_t rowid;
 
-        if (read_pending(st, &c, err) < 0 || fn(ctx, &c) < 0)
+        if (read_pending(st, &c, err) < 0)
+            goto out;
+        /* starts after the period: a later close rates it; the mark stays below it */
+        if (date_cmp(c.row.line.start, last) > 0) {
+            rowid = db_column_int64(st, PENDING_ROWID_COL);
+            if (!*first_left || rowid < *first_left)
+                *first_left = rowid;
+            continue;
+        }
+        if (fn(ctx, &c) < 0)
             goto out;
     }
     if (step < 0)
+        goto out;
+    rc = 0;
+out:
+    db_finalize(st);
+    return rc;
+}
+
+int repo_rating_mark_get(struct db *db, const char *seller_id, const char *tier,
+                         int64_t *rowid, struct err *err)
+{
+    /* a mark counts only while charges.rowid still names the charge it was set on */
+    static const char sql[] =
+        "SELECT m.charge_rowid FROM rating_marks m JOIN charges c ON c.rowid = m.charge_rowid"
+        " AND c.id = m.charge_id WHERE m.seller_id = ? AND m.tier = ?";
+    struct db_stmt *st = NULL;
+    int rc = -1, step;
+
+    *rowid = 0;
+    if (db_prepare(db, sql, &st, err) < 0)
+        return -1;
+    if (db_bind_text(st, 1, seller_id, err) < 0 || db_bind_text(st, 2, tier, err) < 0 ||
+        (step = db_step(st, err)) < 0)
+        goto out;
+    if (step == DB_ROW)
+        *rowid = db_column_int64(st, 0);
+    rc = 0;
+out:
+    db_finalize(st);
+    return rc;
+}
+
+int repo_rating_mark_set(struct db *db, const char *seller_id, const char *tier,
+                         int64_t first_left, struct err *err)
+{
+    static const char sql[] =
+        "INSERT INTO rating_marks (seller_id, tier, charge_rowid, charge_id)"
+        " SELECT ?, ?, m.r, (SELECT c.id FROM charges c WHERE c.rowid = m.r)"
+        " FROM (SELECT COALESCE(?, (SELECT MAX(rowid) FROM charges), 0) AS r) m WHERE m.r > 0"
+        " ON CONFLICT (seller_id, tier) DO UPDATE SET charge_rowid = excluded.charge_rowid,"
+        " charge_id = excluded.charge_id";
+    struct db_stmt *st = NULL;
+    int rc = -1;
+
+    if (db_prepare(db, sql, &st, err) < 0)
+        return -1;
+    if (db_bind_text(st, 1, seller_id, err) < 0 || db_bind_text(st, 2, tier, err) < 0 ||
+        (first_left ? db_bind_int64(st, 3, first_left - 1, err)
+                    : db_bind_null(st, 3, err)) < 0 ||
+        db_step(st, err) < 0)
         goto out;
     rc = 0;
 out:

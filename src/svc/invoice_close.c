@@ -998,14 +998,19 @@ static int collect_old(void *ctx, const struct rated_row *r)
  */
 static int bill_tier(struct closing *cl, const char *tier, struct date last, struct err *err)
 {
+    int64_t mark, first_left;
+
     cl->tier = tier;
     cl->to_reseller = strcmp(tier, "reseller") == 0;
     cl->group.n = cl->old.n = cl->old_next = 0;
     cl->err = err;
     if (repo_usage_each_pending(cl->db, cl->issuer, tier, last, on_pending_usage, cl, err) < 0 ||
         repo_rated_each_open(cl->db, cl->issuer, tier, cl->period, collect_old, cl, err) < 0 ||
-        repo_rating_each_pending(cl->db, cl->issuer, tier, last, on_pending, cl, err) < 0 ||
-        (cl->group.n && flush_party(cl, err) < 0) || bill_old_parties(cl, NULL, err) < 0) {
+        repo_rating_mark_get(cl->db, cl->issuer, tier, &mark, err) < 0 ||
+        repo_rating_each_pending(cl->db, cl->issuer, tier, last, mark, &first_left, on_pending,
+                                 cl, err) < 0 ||
+        (cl->group.n && flush_party(cl, err) < 0) || bill_old_parties(cl, NULL, err) < 0 ||
+        repo_rating_mark_set(cl->db, cl->issuer, tier, first_left, err) < 0) {
         if (!err->code)
             err_set(err, ERR_NOMEM, "", "out of memory closing the period");
         return -1;
