@@ -436,6 +436,15 @@ out:
     " price_currency, fx_rate, fx_date, cost_fx_rate, rule_id, below_cost, base_line_id,"  \
     " invoice_id, created_at, usage_charge_id, usage_quantity"
 
+/* RATED_COLS of rated_lines r, in a join */
+#define RATED_COLS_R                                                                       \
+    "r.id, r.charge_id, r.tier, r.seller_id, r.customer_id, r.reseller_id,"                \
+    " r.subscription_id, r.charge_type, r.sku, r.product_id, r.start_date, r.end_date,"    \
+    " r.period, r.quantity, r.days, r.cycle_days, r.unit_price, r.effective_unit_price,"   \
+    " r.amount, r.currency, r.cost, r.margin, r.price_currency, r.fx_rate, r.fx_date,"     \
+    " r.cost_fx_rate, r.rule_id, r.below_cost, r.base_line_id, r.invoice_id,"              \
+    " r.created_at, r.usage_charge_id, r.usage_quantity"
+
 int repo_rated_insert(struct db *db, struct stmt_cache *sc, struct rated_row *r,
                       struct err *err)
 {
@@ -578,13 +587,20 @@ int repo_rated_last_charge(struct db *db, struct stmt_cache *sc, const char *sub
                            const char *sku, const char *tier, struct date day,
                            struct rated_row *r, bool *found, struct err *err)
 {
+    /*
+     * Through the subscription's charges (charges_by_subscription) and each charge's line
+     * (rated_lines UNIQUE (charge_id, tier)): a licence line is the rating of its charge and
+     * carries its subscription and sku. rated_lines has no index by subscription (migration
+     * 014): its random key cost every close a page write per line, for this query only.
+     */
     static const char sql[] =
-        "SELECT " RATED_COLS " FROM rated_lines WHERE subscription_id = ?"
-        " AND sku = ? AND tier = ? AND start_date <= ? AND amount NOT LIKE '-%'"
-        " AND charge_id IS NOT NULL"
-        " ORDER BY start_date DESC, created_at DESC, id DESC LIMIT 1";
+        "SELECT " RATED_COLS_R " FROM charges c JOIN rated_lines r ON r.charge_id = c.id"
+        " AND r.tier = ? WHERE c.subscription_id = ? AND c.sku = ?"
+        " AND r.subscription_id = c.subscription_id AND r.sku = c.sku AND r.start_date <= ?"
+        " AND r.amount NOT LIKE '-%'"
+        " ORDER BY r.start_date DESC, r.created_at DESC, r.id DESC LIMIT 1";
     char d[DATE_STRLEN];
-    const char *args[] = {sub_id, sku, tier, d};
+    const char *args[] = {tier, sub_id, sku, d};
 
     date_format(day, d);
     return rated_one(db, sc, sql, args, 4, r, found, err);
