@@ -795,17 +795,18 @@ out:
 }
 
 int repo_rating_mark_get(struct db *db, const char *seller_id, const char *tier,
-                         int64_t *rowid, struct err *err)
+                         enum rating_source src, int64_t *rowid, struct err *err)
 {
-    /* a mark counts only while charges.rowid still names the charge it was set on */
-    static const char sql[] =
-        "SELECT m.charge_rowid FROM rating_marks m JOIN charges c ON c.rowid = m.charge_rowid"
-        " AND c.id = m.charge_id WHERE m.seller_id = ? AND m.tier = ?";
+    /* a mark counts only while the rowid still names the row it was set on */
+#define MARK_GET(table)                                                                    \
+    "SELECT m.row_id FROM rating_marks m JOIN " table " x ON x.rowid = m.row_id AND"       \
+    " x.id = m.row_key WHERE m.seller_id = ? AND m.tier = ? AND m.source = '" table "'"
+    static const char *const sql[] = {MARK_GET("charges"), MARK_GET("usage_charges")};
     struct db_stmt *st = NULL;
     int rc = -1, step;
 
     *rowid = 0;
-    if (db_prepare(db, sql, &st, err) < 0)
+    if (db_prepare(db, sql[src == RATING_USAGE], &st, err) < 0)
         return -1;
     if (db_bind_text(st, 1, seller_id, err) < 0 || db_bind_text(st, 2, tier, err) < 0 ||
         (step = db_step(st, err)) < 0)
@@ -819,18 +820,19 @@ out:
 }
 
 int repo_rating_mark_set(struct db *db, const char *seller_id, const char *tier,
-                         int64_t first_left, struct err *err)
+                         enum rating_source src, int64_t first_left, struct err *err)
 {
-    static const char sql[] =
-        "INSERT INTO rating_marks (seller_id, tier, charge_rowid, charge_id)"
-        " SELECT ?, ?, m.r, (SELECT c.id FROM charges c WHERE c.rowid = m.r)"
-        " FROM (SELECT COALESCE(?, (SELECT MAX(rowid) FROM charges), 0) AS r) m WHERE m.r > 0"
-        " ON CONFLICT (seller_id, tier) DO UPDATE SET charge_rowid = excluded.charge_rowid,"
-        " charge_id = excluded.charge_id";
+#define MARK_SET(table)                                                                    \
+    "INSERT INTO rating_marks (seller_id, tier, source, row_id, row_key)"                  \
+    " SELECT ?, ?, '" table "', m.r, (SELECT x.id FROM " table " x WHERE x.rowid = m.r)"   \
+    " FROM (SELECT COALESCE(?, (SELECT MAX(rowid) FROM " table "), 0) AS r) m"             \
+    " WHERE m.r > 0 ON CONFLICT (seller_id, tier, source) DO UPDATE SET"                   \
+    " row_id = excluded.row_id, row_key = excluded.row_key"
+    static const char *const sql[] = {MARK_SET("charges"), MARK_SET("usage_charges")};
     struct db_stmt *st = NULL;
     int rc = -1;
 
-    if (db_prepare(db, sql, &st, err) < 0)
+    if (db_prepare(db, sql[src == RATING_USAGE], &st, err) < 0)
         return -1;
     if (db_bind_text(st, 1, seller_id, err) < 0 || db_bind_text(st, 2, tier, err) < 0 ||
         (first_left ? db_bind_int64(st, 3, first_left - 1, err)

@@ -173,17 +173,18 @@ int repo_rating_each_pending(struct db *db, const char *seller_id, const char *t
                              int (*fn)(void *ctx, const struct pending_charge *c), void *ctx,
                              struct err *err);
 /*
- * Rating marks (migration 013): every charge whose seller for `tier` is `seller_id` and whose
- * charges.rowid is at or below the mark has its rated line of that tier. _get: the mark, 0
- * when there is none or it no longer names the charge it was set on (rowids renumbered): then
- * the whole history is read. _set, in the transaction that rated the charges: just below
- * `first_left` (a charge left unrated, starting after the period), or at the last charge when
- * first_left is 0.
+ * Rating marks (migration 013): every row of the source (licence charges or Azure usage
+ * charges) whose seller for `tier` is `seller_id` and whose rowid is at or below the mark has
+ * its rated line of that tier. _get: the mark, 0 when there is none or it no longer names the
+ * row it was set on (rowids renumbered): then the whole history is read. _set, in the
+ * transaction that rated the rows: just below `first_left` (a row left unrated, dated after
+ * the period), or at the source's last row when first_left is 0.
  */
+enum rating_source { RATING_CHARGES, RATING_USAGE };
 int repo_rating_mark_get(struct db *db, const char *seller_id, const char *tier,
-                         int64_t *rowid, struct err *err);
+                         enum rating_source src, int64_t *rowid, struct err *err);
 int repo_rating_mark_set(struct db *db, const char *seller_id, const char *tier,
-                         int64_t first_left, struct err *err);
+                         enum rating_source src, int64_t first_left, struct err *err);
 /* One charge with its context; ERR_NOT_FOUND. */
 int repo_rating_charge(struct db *db, const char *charge_id, struct pending_charge *c,
                        struct err *err);

@@ -225,6 +225,16 @@ static long long one_int(const char *q)
     return v;
 }
 
+/* The licence-charge rating mark of (seller, tier). */
+static long long mark_of(const char *seller, const char *tier)
+{
+    char q[256];
+
+    snprintf(q, sizeof(q), "SELECT row_id FROM rating_marks WHERE source = 'charges' AND"
+             " seller_id = '%s' AND tier = '%s'", seller, tier);
+    return one_int(q);
+}
+
 /*
  * Rating marks (migration 013): each close reads only charges above its seller's mark.
  *   - A December charge stored before November's close (sub_S4, chg_0006, rowid 6) is left
@@ -254,10 +264,8 @@ static void test_rating_marks(void **state)
     assert_int_equal(st.rated, 10);
     assert_int_equal(one_int("SELECT count(*) FROM rated_lines WHERE charge_id = 'chg_0006'"),
                      0);
-    assert_int_equal(one_int("SELECT charge_rowid FROM rating_marks WHERE seller_id = 'prt_D'"
-                             " AND tier = 'reseller'"), 5);
-    assert_int_equal(one_int("SELECT charge_rowid FROM rating_marks WHERE seller_id = 'prt_R'"
-                             " AND tier = 'customer'"), 5);
+    assert_int_equal(mark_of("prt_D", "reseller"), 5);
+    assert_int_equal(mark_of("prt_R", "customer"), 5);
 
     rule("prt_R", MARGIN_LEVEL_CUSTOMER, "cus_C", "PROD1", MARGIN_FIXED, "30.00", "2026-01-01");
     charge("sub_S1", "cancelImmediate", "PROD1:0001", "2026-12-01", "2026-12-31", 1, "10.08",
@@ -273,20 +281,18 @@ static void test_rating_marks(void **state)
                              " n.charge_id = 'chg_0003' AND n.tier = 'customer' WHERE"
                              " r.charge_id = 'chg_0007' AND r.tier = 'customer' AND"
                              " r.rule_id = n.rule_id"), 1);
-    assert_int_equal(one_int("SELECT charge_rowid FROM rating_marks WHERE seller_id = 'prt_R'"
-                             " AND tier = 'customer'"), 7);
+    assert_int_equal(mark_of("prt_R", "customer"), 7);
 
     subscription("sub_S3", "prt_D", "cus_C", "PROD1:0001");
     charge("sub_S3", "new", "PROD1:0001", "2026-12-20", "2026-12-31", 1, "10.08", "3.90",
            "3.90", "EUR", "EUR", NULL, NULL);
-    sql("UPDATE rating_marks SET charge_rowid = 8, charge_id = 'chg_gone'");
+    sql("UPDATE rating_marks SET row_id = 8, row_key = 'chg_gone' WHERE source = 'charges'");
     if (invoice_close(&ctx, "2027-01", false, at("2027-02-01T06:00:00Z"), &st, &e) < 0)
         fail_msg("close January: %s", e.msg);
     assert_int_equal(st.adjustments, 2);
     assert_int_equal(one_int("SELECT count(*) FROM rated_lines WHERE charge_id = 'chg_0008'"),
                      2);
-    assert_int_equal(one_int("SELECT charge_rowid FROM rating_marks WHERE seller_id = 'prt_D'"
-                             " AND tier = 'reseller'"), 8);
+    assert_int_equal(mark_of("prt_D", "reseller"), 8);
 }
 
 /* Conversion: a direct partner in EUR bills a GBP customer (rate EUR->GBP 0.85 from Nov 1). */
