@@ -2,8 +2,9 @@
  * store/repo_margin.c — margin rules, rated lines and rating's reads in SQL (repo_margin.h).
  *
  * The close reads a seller's pending charges once per period (one indexed query joining the
- * subscription and the customer) and writes one rated line per charge and tier; rules are
- * loaded once per seller. Portable SQL only (db.h).
+ * subscription and the customer, above the seller's rating mark: migration 013) and writes
+ * one rated line per charge and tier; rules are loaded once per seller. Portable SQL (db.h)
+ * but for charges.rowid in the rating marks (SQLite; PostgreSQL needs a sequence column).
  */
 #include <stdio.h>
 #include <stdlib.h>
