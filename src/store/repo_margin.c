@@ -773,18 +773,19 @@ int repo_rating_each_pending(struct db *db, const char *seller_id, const char *t
         goto out;
     while ((step = db_step(st, err)) == DB_ROW) {
         struct pending_charge c;
+        struct date start;
         int64_t rowid;
 
-        if (read_pending(st, &c, err) < 0)
+        if (repo_bill_col_date(st, 5, &start, err) < 0)
             goto out;
         /* starts after the period: a later close rates it; the mark stays below it */
-        if (date_cmp(c.row.line.start, last) > 0) {
+        if (date_cmp(start, last) > 0) {
             rowid = db_column_int64(st, PENDING_ROWID_COL);
             if (!*first_left || rowid < *first_left)
                 *first_left = rowid;
             continue;
         }
-        if (fn(ctx, &c) < 0)
+        if (read_pending(st, &c, err) < 0 || fn(ctx, &c) < 0)
             goto out;
     }
     if (step < 0)

@@ -234,18 +234,19 @@ int repo_usage_each_pending(struct db *db, const char *seller_id, const char *ti
         goto out;
     while ((step = db_step(st, err)) == DB_ROW) {
         struct pending_usage u;
+        struct date day;
         int64_t rowid;
 
-        if (read_pending(st, &u, err) < 0)
+        if (repo_bill_col_date(st, 1, &day, err) < 0)
             goto out;
         /* dated after the period: a later close rates it; the mark stays below it */
-        if (date_cmp(u.day, last) > 0) {
+        if (date_cmp(day, last) > 0) {
             rowid = db_column_int64(st, 22);
             if (!*first_left || rowid < *first_left)
                 *first_left = rowid;
             continue;
         }
-        if (fn(ctx, &u) < 0)
+        if (read_pending(st, &u, err) < 0 || fn(ctx, &u) < 0)
             goto out;
     }
     if (step < 0)
