@@ -2,8 +2,9 @@
  * store/repo_margin.c — margin rules, rated lines and rating's reads in SQL (repo_margin.h).
  *
  * The close reads a seller's pending charges once per period (one indexed query joining the
- * subscription and the customer) and writes one rated line per charge and tier; rules are
- * loaded once per seller. Portable SQL only (db.h).
+ * subscription and the customer, above the seller's rating mark: migration 014) and writes
+ * one rated line per charge and tier; rules are loaded once per seller. Portable SQL (db.h)
+ * but for charges.rowid in the rating marks (SQLite; PostgreSQL needs a sequence column).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -436,6 +437,15 @@ out:
     " price_currency, fx_rate, fx_date, cost_fx_rate, rule_id, below_cost, base_line_id,"  \
     " invoice_id, created_at, usage_charge_id, usage_quantity"
 
+/* RATED_COLS of rated_lines r, in a join */
+#define RATED_COLS_R                                                                       \
+    "r.id, r.charge_id, r.tier, r.seller_id, r.customer_id, r.reseller_id,"                \
+    " r.subscription_id, r.charge_type, r.sku, r.product_id, r.start_date, r.end_date,"    \
+    " r.period, r.quantity, r.days, r.cycle_days, r.unit_price, r.effective_unit_price,"   \
+    " r.amount, r.currency, r.cost, r.margin, r.price_currency, r.fx_rate, r.fx_date,"     \
+    " r.cost_fx_rate, r.rule_id, r.below_cost, r.base_line_id, r.invoice_id,"              \
+    " r.created_at, r.usage_charge_id, r.usage_quantity"
+
 int repo_rated_insert(struct db *db, struct stmt_cache *sc, struct rated_row *r,
                       struct err *err)
 {
@@ -578,13 +588,20 @@ int repo_rated_last_charge(struct db *db, struct stmt_cache *sc, const char *sub
                            const char *sku, const char *tier, struct date day,
                            struct rated_row *r, bool *found, struct err *err)
 {
+    /*
+     * Through the subscription's charges (charges_by_subscription) and each charge's line
+     * (rated_lines UNIQUE (charge_id, tier)): a licence line is the rating of its charge and
+     * carries its subscription and sku. rated_lines has no index by subscription (migration
+     * 014): its random key cost every close a page write per line, for this query only.
+     */
     static const char sql[] =
-        "SELECT " RATED_COLS " FROM rated_lines WHERE subscription_id = ?"
-        " AND sku = ? AND tier = ? AND start_date <= ? AND amount NOT LIKE '-%'"
-        " AND charge_id IS NOT NULL"
-        " ORDER BY start_date DESC, created_at DESC, id DESC LIMIT 1";
+        "SELECT " RATED_COLS_R " FROM charges c JOIN rated_lines r ON r.charge_id = c.id"
+        " AND r.tier = ? WHERE c.subscription_id = ? AND c.sku = ?"
+        " AND r.subscription_id = c.subscription_id AND r.sku = c.sku AND r.start_date <= ?"
+        " AND r.amount NOT LIKE '-%'"
+        " ORDER BY r.start_date DESC, r.created_at DESC, r.id DESC LIMIT 1";
     char d[DATE_STRLEN];
-    const char *args[] = {sub_id, sku, tier, d};
+    const char *args[] = {tier, sub_id, sku, d};
 
     date_format(day, d);
     return rated_one(db, sc, sql, args, 4, r, found, err);
@@ -656,6 +673,9 @@ out:
     " FROM charges c JOIN subscriptions s ON s.id = c.subscription_id"                     \
     " JOIN customers cu ON cu.id = s.customer_id"                                          \
     " LEFT JOIN partners rp ON rp.id = cu.reseller_id"
+/* the charge's rowid, after the base columns: rating marks (migration 014) */
+#define PENDING_ROWID ", c.rowid"
+#define PENDING_ROWID_COL 31
 /* the reseller-tier line of the charge (tier "customer" of a chain), or NULLs */
 #define PENDING_NO_BASE ", NULL, NULL, NULL, NULL"
 #define PENDING_BASE ", rb.id, rb.unit_price, rb.amount, rb.currency"
@@ -711,12 +731,12 @@ static int read_pending(struct db_stmt *st, struct pending_charge *c, struct err
 }
 
 int repo_rating_each_pending(struct db *db, const char *seller_id, const char *tier,
-                             struct date last,
+                             struct date last, int64_t after_rowid, int64_t *first_left,
                              int (*fn)(void *ctx, const struct pending_charge *c), void *ctx,
                              struct err *err)
 {
     static const char sql_reseller[] =
-        "SELECT " PENDING_COLS PENDING_NO_BASE PENDING_FROM " WHERE c.start_date <= ?"
+        "SELECT " PENDING_COLS PENDING_NO_BASE PENDING_ROWID PENDING_FROM " WHERE c.rowid > ?"
         " AND s.partner_id = ? AND cu.reseller_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM"
         " rated_lines r WHERE r.charge_id = c.id AND r.tier = 'reseller')"
         " ORDER BY cu.reseller_id, c.subscription_id, c.start_date, c.event_seq, c.id";
@@ -728,10 +748,10 @@ int repo_rating_each_pending(struct db *db, const char *seller_id, const char *t
      * s.customer_id, 2 c.subscription_id, 6 c.start_date, 3 c.event_seq, 1 c.id.
      */
 #define PENDING_CUSTOMER_FROM                                                              \
-    "SELECT " PENDING_COLS PENDING_BASE PENDING_FROM " LEFT JOIN rated_lines rb ON"        \
-    " rb.charge_id = c.id AND rb.tier = 'reseller' WHERE "
+    "SELECT " PENDING_COLS PENDING_BASE PENDING_ROWID PENDING_FROM " LEFT JOIN rated_lines"\
+    " rb ON rb.charge_id = c.id AND rb.tier = 'reseller' WHERE "
 #define PENDING_CUSTOMER_OPEN                                                              \
-    " AND c.start_date <= ? AND NOT EXISTS (SELECT 1 FROM rated_lines r"                   \
+    " AND c.rowid > ? AND NOT EXISTS (SELECT 1 FROM rated_lines r"                         \
     " WHERE r.charge_id = c.id AND r.tier = 'customer')"
     static const char sql_customer[] =
         PENDING_CUSTOMER_FROM "cu.reseller_id = ?" PENDING_CUSTOMER_OPEN
@@ -743,20 +763,83 @@ int repo_rating_each_pending(struct db *db, const char *seller_id, const char *t
 
     if (db_prepare(db, res ? sql_reseller : sql_customer, &st, err) < 0)
         return -1;
-    if ((res ? repo_bill_bind_date(st, 1, last, err) < 0 ||
+    *first_left = 0;
+    if ((res ? db_bind_int64(st, 1, after_rowid, err) < 0 ||
                    db_bind_text(st, 2, seller_id, err) < 0
              : db_bind_text(st, 1, seller_id, err) < 0 ||
-                   repo_bill_bind_date(st, 2, last, err) < 0 ||
+                   db_bind_int64(st, 2, after_rowid, err) < 0 ||
                    db_bind_text(st, 3, seller_id, err) < 0 ||
-                   repo_bill_bind_date(st, 4, last, err) < 0))
+                   db_bind_int64(st, 4, after_rowid, err) < 0))
         goto out;
     while ((step = db_step(st, err)) == DB_ROW) {
         struct pending_charge c;
+        struct date start;
+        int64_t rowid;
 
+        if (repo_bill_col_date(st, 5, &start, err) < 0)
+            goto out;
+        /* starts after the period: a later close rates it; the mark stays below it */
+        if (date_cmp(start, last) > 0) {
+            rowid = db_column_int64(st, PENDING_ROWID_COL);
+            if (!*first_left || rowid < *first_left)
+                *first_left = rowid;
+            continue;
+        }
         if (read_pending(st, &c, err) < 0 || fn(ctx, &c) < 0)
             goto out;
     }
     if (step < 0)
+        goto out;
+    rc = 0;
+out:
+    db_finalize(st);
+    return rc;
+}
+
+int repo_rating_mark_get(struct db *db, const char *seller_id, const char *tier,
+                         enum rating_source src, int64_t *rowid, struct err *err)
+{
+    /* a mark counts only while the rowid still names the row it was set on */
+#define MARK_GET(table)                                                                    \
+    "SELECT m.row_id FROM rating_marks m JOIN " table " x ON x.rowid = m.row_id AND"       \
+    " x.id = m.row_key WHERE m.seller_id = ? AND m.tier = ? AND m.source = '" table "'"
+    static const char *const sql[] = {MARK_GET("charges"), MARK_GET("usage_charges")};
+    struct db_stmt *st = NULL;
+    int rc = -1, step;
+
+    *rowid = 0;
+    if (db_prepare(db, sql[src == RATING_USAGE], &st, err) < 0)
+        return -1;
+    if (db_bind_text(st, 1, seller_id, err) < 0 || db_bind_text(st, 2, tier, err) < 0 ||
+        (step = db_step(st, err)) < 0)
+        goto out;
+    if (step == DB_ROW)
+        *rowid = db_column_int64(st, 0);
+    rc = 0;
+out:
+    db_finalize(st);
+    return rc;
+}
+
+int repo_rating_mark_set(struct db *db, const char *seller_id, const char *tier,
+                         enum rating_source src, int64_t first_left, struct err *err)
+{
+#define MARK_SET(table)                                                                    \
+    "INSERT INTO rating_marks (seller_id, tier, source, row_id, row_key)"                  \
+    " SELECT ?, ?, '" table "', m.r, (SELECT x.id FROM " table " x WHERE x.rowid = m.r)"   \
+    " FROM (SELECT COALESCE(?, (SELECT MAX(rowid) FROM " table "), 0) AS r) m"             \
+    " WHERE m.r > 0 ON CONFLICT (seller_id, tier, source) DO UPDATE SET"                   \
+    " row_id = excluded.row_id, row_key = excluded.row_key"
+    static const char *const sql[] = {MARK_SET("charges"), MARK_SET("usage_charges")};
+    struct db_stmt *st = NULL;
+    int rc = -1;
+
+    if (db_prepare(db, sql[src == RATING_USAGE], &st, err) < 0)
+        return -1;
+    if (db_bind_text(st, 1, seller_id, err) < 0 || db_bind_text(st, 2, tier, err) < 0 ||
+        (first_left ? db_bind_int64(st, 3, first_left - 1, err)
+                    : db_bind_null(st, 3, err)) < 0 ||
+        db_step(st, err) < 0)
         goto out;
     rc = 0;
 out:

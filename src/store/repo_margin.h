@@ -156,7 +156,9 @@ struct pending_charge {
 
 /*
  * Charges starting on or before `last` without a rated line of `tier`, whose seller for that
- * tier is `seller_id`:
+ * tier is `seller_id`, among those above charges.rowid `after_rowid` (the seller's rating
+ * mark, below; 0: all). *first_left: the lowest rowid of such a charge passed over because it
+ * starts after `last` (0 when none), for the next mark:
  *   tier "reseller": the transacting partner is the seller and the customer has a reseller;
  *   tier "customer": the customer's reseller is the seller, or, for a customer without one,
  *                    the transacting partner.
@@ -167,9 +169,22 @@ struct pending_charge {
  * (has_base) when that is rated.
  */
 int repo_rating_each_pending(struct db *db, const char *seller_id, const char *tier,
-                             struct date last,
+                             struct date last, int64_t after_rowid, int64_t *first_left,
                              int (*fn)(void *ctx, const struct pending_charge *c), void *ctx,
                              struct err *err);
+/*
+ * Rating marks (migration 013): every row of the source (licence charges or Azure usage
+ * charges) whose seller for `tier` is `seller_id` and whose rowid is at or below the mark has
+ * its rated line of that tier. _get: the mark, 0 when there is none or it no longer names the
+ * row it was set on (rowids renumbered): then the whole history is read. _set, in the
+ * transaction that rated the rows: just below `first_left` (a row left unrated, dated after
+ * the period), or at the source's last row when first_left is 0.
+ */
+enum rating_source { RATING_CHARGES, RATING_USAGE };
+int repo_rating_mark_get(struct db *db, const char *seller_id, const char *tier,
+                         enum rating_source src, int64_t *rowid, struct err *err);
+int repo_rating_mark_set(struct db *db, const char *seller_id, const char *tier,
+                         enum rating_source src, int64_t first_left, struct err *err);
 /* One charge with its context; ERR_NOT_FOUND. */
 int repo_rating_charge(struct db *db, const char *charge_id, struct pending_charge *c,
                        struct err *err);

@@ -186,7 +186,7 @@ static int read_pending(struct db_stmt *st, struct pending_usage *u, struct err 
     repo_bill_col_str(st, 14, u->reseller_id, sizeof(u->reseller_id));
     repo_bill_col_str(st, 15, u->customer_ccy, sizeof(u->customer_ccy));
     repo_bill_col_str(st, 16, u->reseller_ccy, sizeof(u->reseller_ccy));
-    u->has_base = db_column_count(st) > 19 && !db_column_is_null(st, 19);
+    u->has_base = !db_column_is_null(st, 19);
     if (u->has_base) {
         repo_bill_col_str(st, 19, u->base_id, sizeof(u->base_id));
         if (repo_bill_col_dec(st, 20, &u->base_amount, err) < 0)
@@ -197,20 +197,22 @@ static int read_pending(struct db_stmt *st, struct pending_usage *u, struct err 
 }
 
 int repo_usage_each_pending(struct db *db, const char *seller_id, const char *tier,
-                            struct date last,
+                            struct date last, int64_t after_rowid, int64_t *first_left,
                             int (*fn)(void *ctx, const struct pending_usage *u), void *ctx,
                             struct err *err)
 {
+    /* u.rowid, column 22 after the base line's three (rating marks, migration 013) */
     static const char sql_reseller[] =
-        "SELECT " PENDING_COLS PENDING_FROM " WHERE u.usage_date <= ? AND u.partner_id = ?"
+        "SELECT " PENDING_COLS ", NULL, NULL, NULL, u.rowid" PENDING_FROM
+        " WHERE u.rowid > ? AND u.partner_id = ?"
         " AND cu.reseller_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM rated_lines r"
         " WHERE r.usage_charge_id = u.id AND r.tier = 'reseller')"
         " ORDER BY cu.reseller_id, u.usage_date, u.import_id, u.seq";
 #define USAGE_CUSTOMER_FROM                                                                \
-    "SELECT " PENDING_COLS ", rb.id, rb.amount, rb.currency" PENDING_FROM                  \
+    "SELECT " PENDING_COLS ", rb.id, rb.amount, rb.currency, u.rowid" PENDING_FROM         \
     " LEFT JOIN rated_lines rb ON rb.usage_charge_id = u.id AND rb.tier = 'reseller' WHERE "
 #define USAGE_CUSTOMER_OPEN                                                                \
-    " AND u.usage_date <= ? AND NOT EXISTS (SELECT 1 FROM rated_lines r"                   \
+    " AND u.rowid > ? AND NOT EXISTS (SELECT 1 FROM rated_lines r"                         \
     " WHERE r.usage_charge_id = u.id AND r.tier = 'customer')"
     /* ORDER BY result columns: 14 customer, 2 date, 18 import, 19 line */
     static const char sql_customer[] =
@@ -223,16 +225,28 @@ int repo_usage_each_pending(struct db *db, const char *seller_id, const char *ti
 
     if (db_prepare(db, res ? sql_reseller : sql_customer, &st, err) < 0)
         return -1;
-    if ((res ? repo_bill_bind_date(st, 1, last, err) < 0 ||
+    *first_left = 0;
+    if ((res ? db_bind_int64(st, 1, after_rowid, err) < 0 ||
                    db_bind_text(st, 2, seller_id, err) < 0
              : db_bind_text(st, 1, seller_id, err) < 0 ||
-                   repo_bill_bind_date(st, 2, last, err) < 0 ||
+                   db_bind_int64(st, 2, after_rowid, err) < 0 ||
                    db_bind_text(st, 3, seller_id, err) < 0 ||
-                   repo_bill_bind_date(st, 4, last, err) < 0))
+                   db_bind_int64(st, 4, after_rowid, err) < 0))
         goto out;
     while ((step = db_step(st, err)) == DB_ROW) {
         struct pending_usage u;
+        struct date day;
+        int64_t rowid;
 
+        if (repo_bill_col_date(st, 1, &day, err) < 0)
+            goto out;
+        /* dated after the period: a later close rates it; the mark stays below it */
+        if (date_cmp(day, last) > 0) {
+            rowid = db_column_int64(st, 22);
+            if (!*first_left || rowid < *first_left)
+                *first_left = rowid;
+            continue;
+        }
         if (read_pending(st, &u, err) < 0 || fn(ctx, &u) < 0)
             goto out;
     }

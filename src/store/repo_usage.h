@@ -92,10 +92,12 @@ struct pending_usage {
  * that tier is `seller_id` — the same parties as repo_rating_each_pending: tier "reseller"
  * the transacting partner of a customer with a reseller; tier "customer" the customer's
  * reseller, or the transacting partner of a customer without one. Ordered by billed party,
- * date, import, line. fn -1 stops.
+ * date, import, line. fn -1 stops. Only rows above usage_charges.rowid `after_rowid` (the
+ * seller's rating mark, repo_margin.h; 0: all); *first_left: the lowest rowid of such a row
+ * passed over because it is dated after `last` (0 when none).
  */
 int repo_usage_each_pending(struct db *db, const char *seller_id, const char *tier,
-                            struct date last,
+                            struct date last, int64_t after_rowid, int64_t *first_left,
                             int (*fn)(void *ctx, const struct pending_usage *u), void *ctx,
                             struct err *err);
 

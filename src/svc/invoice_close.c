@@ -13,6 +13,10 @@
  * thousand rules each. Hence the shape, per issuer and tier:
  *   - the charges to rate are read in ONE pass ordered by billed party, then subscription
  *     (repo_rating_each_pending); a chain's reseller-tier line comes with its charge (a join);
+ *     only charges above the seller's rating mark for the tier are read (migration 014): the
+ *     rated history is skipped on the index, its rows never read or probed. The mark moves in
+ *     the issuer's transaction to just below the first charge left unrated (one starting after
+ *     the period), else to the last charge (Azure usage charges: the same, marks of their own);
  *   - each party's lines are rated into a buffer and, when the party changes, numbered into
  *     its invoice and written once: the invoice row, then the invoice lines, then each rated
  *     line already carrying the invoice id. Nothing just written is read back or updated;
@@ -34,8 +38,11 @@
  * Memory is the largest billed party's month: a reseller billed by its distributor carries
  * all its customers' lines (~700 bytes each); with the close's page cache
  * (repo_invoice_bulk), ~300 MB at 1/10 scale.
- * What is left is SQLite's: the pending query reads the sellers' whole charge history (each
- * charge is probed for a rated line), and the inserts into rated_lines' indexes (docs/bench.md).
+ * What is left is SQLite's (perf at 1/10 scale, bench/RESULTS.md): the pending query ~1/3 of
+ * the CPU (the walk of the seller's subscriptions, then each new charge's row and the probes
+ * for its rated lines), inserting rated lines ~30 % (UNIQUE (charge_id, tier) has a random
+ * key; rated_lines_by_sub, the other one, is gone: migration 015), invoices and their lines
+ * ~15 %, commits ~15 % (docs/bench.md).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -998,14 +1005,22 @@ static int collect_old(void *ctx, const struct rated_row *r)
  */
 static int bill_tier(struct closing *cl, const char *tier, struct date last, struct err *err)
 {
+    int64_t umark, mark, ufirst_left, first_left;
+
     cl->tier = tier;
     cl->to_reseller = strcmp(tier, "reseller") == 0;
     cl->group.n = cl->old.n = cl->old_next = 0;
     cl->err = err;
-    if (repo_usage_each_pending(cl->db, cl->issuer, tier, last, on_pending_usage, cl, err) < 0 ||
+    if (repo_rating_mark_get(cl->db, cl->issuer, tier, RATING_USAGE, &umark, err) < 0 ||
+        repo_usage_each_pending(cl->db, cl->issuer, tier, last, umark, &ufirst_left,
+                                on_pending_usage, cl, err) < 0 ||
         repo_rated_each_open(cl->db, cl->issuer, tier, cl->period, collect_old, cl, err) < 0 ||
-        repo_rating_each_pending(cl->db, cl->issuer, tier, last, on_pending, cl, err) < 0 ||
-        (cl->group.n && flush_party(cl, err) < 0) || bill_old_parties(cl, NULL, err) < 0) {
+        repo_rating_mark_get(cl->db, cl->issuer, tier, RATING_CHARGES, &mark, err) < 0 ||
+        repo_rating_each_pending(cl->db, cl->issuer, tier, last, mark, &first_left, on_pending,
+                                 cl, err) < 0 ||
+        (cl->group.n && flush_party(cl, err) < 0) || bill_old_parties(cl, NULL, err) < 0 ||
+        repo_rating_mark_set(cl->db, cl->issuer, tier, RATING_USAGE, ufirst_left, err) < 0 ||
+        repo_rating_mark_set(cl->db, cl->issuer, tier, RATING_CHARGES, first_left, err) < 0) {
         if (!err->code)
             err_set(err, ERR_NOMEM, "", "out of memory closing the period");
         return -1;

@@ -212,6 +212,89 @@ static void test_late_charge_adjustment(void **state)
                              " WHERE period = '2026-11')"), "161.73");
 }
 
+static long long one_int(const char *q)
+{
+    struct db_stmt *st;
+    struct err e;
+    long long v;
+
+    assert_int_equal(db_prepare(db, q, &st, &e), 0);
+    assert_int_equal(db_step(st, &e), DB_ROW);
+    v = db_column_int64(st, 0);
+    db_finalize(st);
+    return v;
+}
+
+/* The licence-charge rating mark of (seller, tier). */
+static long long mark_of(const char *seller, const char *tier)
+{
+    char q[256];
+
+    snprintf(q, sizeof(q), "SELECT row_id FROM rating_marks WHERE source = 'charges' AND"
+             " seller_id = '%s' AND tier = '%s'", seller, tier);
+    return one_int(q);
+}
+
+/*
+ * Rating marks (migration 013): each close reads only charges above its seller's mark.
+ *   - A December charge stored before November's close (sub_S4, chg_0006, rowid 6) is left
+ *     for December: the marks stop just below it (5), and December's close rates it —
+ *     PROD2 at 20.00: prt_D 10% 22.00, prt_R fixed 25.00 for cus_C.
+ *   - A December refund of S1 (chg_0007, Dec 1-31, the whole cycle: -10.08), after prt_R
+ *     gave cus_C a fixed 30.00 on PROD1, takes the rule of the line it gives back, November's
+ *     Nov 12 line (stored by November's close: found through the subscription's charges):
+ *     prt_D -11.09; prt_R 20% markup on 11.09 = 13.308 -> 13.31, so -13.31, not -30.00.
+ *   - A mark that no longer names its charge (rowids renumbered) is not trusted: a late
+ *     December charge (chg_0008, S3 Dec 20-31 x1 at 10.08, 12/31 of a month: ROUNDDOWN(
+ *     10.08x12/31 = 3.902) 3.90) put at the mark's rowid under another name is still found
+ *     by January's close: two adjustments.
+ */
+static void test_rating_marks(void **state)
+{
+    struct close_stats st;
+    struct err e;
+
+    (void)state;
+    chain_setup();
+    subscription("sub_S4", "prt_D", "cus_C", "PROD2:0001");
+    charge("sub_S4", "new", "PROD2:0001", "2026-12-01", "2026-12-31", 1, "20.00", "20.00",
+           "20.00", "EUR", "EUR", NULL, NULL);
+    assert_int_equal(invoice_close(&ctx, "2026-11", false, at("2026-12-01T06:00:00Z"), &st,
+                                   &e), 0);
+    assert_int_equal(st.rated, 10);
+    assert_int_equal(one_int("SELECT count(*) FROM rated_lines WHERE charge_id = 'chg_0006'"),
+                     0);
+    assert_int_equal(mark_of("prt_D", "reseller"), 5);
+    assert_int_equal(mark_of("prt_R", "customer"), 5);
+
+    rule("prt_R", MARGIN_LEVEL_CUSTOMER, "cus_C", "PROD1", MARGIN_FIXED, "30.00", "2026-01-01");
+    charge("sub_S1", "cancelImmediate", "PROD1:0001", "2026-12-01", "2026-12-31", 1, "10.08",
+           "-10.08", "-10.08", "EUR", "EUR", NULL, NULL);
+    if (invoice_close(&ctx, "2026-12", false, at("2027-01-01T06:00:00Z"), &st, &e) < 0)
+        fail_msg("close December: %s", e.msg);
+    assert_int_equal(st.rated, 4);
+    assert_dec(sum("amount", "charge_id = 'chg_0006' AND tier = 'reseller'"), "22.00");
+    assert_dec(sum("amount", "charge_id = 'chg_0006' AND tier = 'customer'"), "25.00");
+    assert_dec(sum("amount", "charge_id = 'chg_0007' AND tier = 'reseller'"), "-11.09");
+    assert_dec(sum("amount", "charge_id = 'chg_0007' AND tier = 'customer'"), "-13.31");
+    assert_int_equal(one_int("SELECT count(*) FROM rated_lines r JOIN rated_lines n ON"
+                             " n.charge_id = 'chg_0003' AND n.tier = 'customer' WHERE"
+                             " r.charge_id = 'chg_0007' AND r.tier = 'customer' AND"
+                             " r.rule_id = n.rule_id"), 1);
+    assert_int_equal(mark_of("prt_R", "customer"), 7);
+
+    subscription("sub_S3", "prt_D", "cus_C", "PROD1:0001");
+    charge("sub_S3", "new", "PROD1:0001", "2026-12-20", "2026-12-31", 1, "10.08", "3.90",
+           "3.90", "EUR", "EUR", NULL, NULL);
+    sql("UPDATE rating_marks SET row_id = 8, row_key = 'chg_gone' WHERE source = 'charges'");
+    if (invoice_close(&ctx, "2027-01", false, at("2027-02-01T06:00:00Z"), &st, &e) < 0)
+        fail_msg("close January: %s", e.msg);
+    assert_int_equal(st.adjustments, 2);
+    assert_int_equal(one_int("SELECT count(*) FROM rated_lines WHERE charge_id = 'chg_0008'"),
+                     2);
+    assert_int_equal(mark_of("prt_D", "reseller"), 8);
+}
+
 /* Conversion: a direct partner in EUR bills a GBP customer (rate EUR->GBP 0.85 from Nov 1). */
 static void test_currency_conversion(void **state)
 {
@@ -647,6 +730,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_two_tier_chain, open_db, close_db),
         cmocka_unit_test_setup_teardown(test_late_charge_adjustment, open_db, close_db),
+        cmocka_unit_test_setup_teardown(test_rating_marks, open_db, close_db),
         cmocka_unit_test_setup_teardown(test_currency_conversion, open_db, close_db),
         cmocka_unit_test_setup_teardown(test_alert_credit_status, open_db, close_db),
         cmocka_unit_test_setup_teardown(test_close_order_independent, open_db, close_db),
