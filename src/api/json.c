@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/jw.h"
 #include "core/log.h"
 
 /* Last resort when even the error body cannot be allocated. */
@@ -99,12 +100,7 @@ void api_text_reply(struct api_resp *resp, int status, const char *content_type,
  * that is not valid UTF-8) is left to jansson: write_value then fails and the caller falls
  * back to json_dumps for the whole value (tests/unit/test_api_json.c compares the two).
  */
-struct out {
-    char *p;
-    size_t len, cap;
-};
-
-static int out_reserve(struct out *o, size_t n)
+static int out_reserve(struct jw *o, size_t n)
 {
     size_t cap = o->cap ? o->cap : 4096;
     char *p;
@@ -121,7 +117,7 @@ static int out_reserve(struct out *o, size_t n)
     return 0;
 }
 
-static int out_put(struct out *o, const char *s, size_t n)
+static int out_put(struct jw *o, const char *s, size_t n)
 {
     if (out_reserve(o, n) < 0)
         return -1;
@@ -161,7 +157,7 @@ static size_t utf8_len(const unsigned char *s, size_t n)
     return need;
 }
 
-static int write_string(struct out *o, const char *str, size_t n)
+static int write_string(struct jw *o, const char *str, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
     const unsigned char *s = (const unsigned char *)str;
@@ -216,7 +212,25 @@ static int write_string(struct out *o, const char *str, size_t n)
     return 0;
 }
 
-static int write_value(struct out *o, const json_t *v, int depth)
+/* v in decimal into buf (at least 21 bytes, no NUL); the length. */
+static size_t int_text(int64_t v, char *buf)
+{
+    char tmp[24];
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    size_t n = 0, len = 0;
+
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        buf[len++] = '-';
+    while (n)
+        buf[len++] = tmp[--n];
+    return len;
+}
+
+static int write_value(struct jw *o, const json_t *v, int depth)
 {
     char num[32];
     size_t i;
@@ -254,8 +268,7 @@ static int write_value(struct out *o, const json_t *v, int depth)
     case JSON_STRING:
         return write_string(o, json_string_value(v), json_string_length(v));
     case JSON_INTEGER:
-        return out_put(o, num, (size_t)snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
-                                                json_integer_value(v)));
+        return out_put(o, num, int_text(json_integer_value(v), num));
     case JSON_TRUE: return out_put(o, "true", 4);
     case JSON_FALSE: return out_put(o, "false", 5);
     case JSON_NULL: return out_put(o, "null", 4);
@@ -264,9 +277,164 @@ static int write_value(struct out *o, const json_t *v, int depth)
     return -1;
 }
 
+/* ---- the streaming writer (api/jw.h) ---- */
+
+void jw_init(struct jw *w, size_t hint)
+{
+    w->p = NULL;
+    w->len = 0;
+    w->cap = 0;
+    w->fresh = true;
+    w->failed = false;
+    if (hint && !(w->p = malloc(hint)))
+        w->failed = true;
+    else if (hint)
+        w->cap = hint;
+}
+
+void jw_free(struct jw *w)
+{
+    free(w->p);
+    w->p = NULL;
+    w->len = w->cap = 0;
+}
+
+/* The comma before a value or key, unless it opens its container or follows its key. */
+static void jw_sep(struct jw *w)
+{
+    if (!w->fresh && out_put(w, ",", 1) < 0)
+        w->failed = true;
+    w->fresh = false;
+}
+
+static void jw_raw(struct jw *w, const char *s, size_t n)
+{
+    if (!w->failed && out_put(w, s, n) < 0)
+        w->failed = true;
+}
+
+void jw_open_object(struct jw *w)
+{
+    if (w->failed)
+        return;
+    jw_sep(w);
+    jw_raw(w, "{", 1);
+    w->fresh = true;
+}
+
+void jw_close_object(struct jw *w)
+{
+    jw_raw(w, "}", 1);
+    w->fresh = false;
+}
+
+void jw_open_array(struct jw *w)
+{
+    if (w->failed)
+        return;
+    jw_sep(w);
+    jw_raw(w, "[", 1);
+    w->fresh = true;
+}
+
+void jw_close_array(struct jw *w)
+{
+    jw_raw(w, "]", 1);
+    w->fresh = false;
+}
+
+void jw_key(struct jw *w, const char *key)
+{
+    if (w->failed)
+        return;
+    jw_sep(w);
+    if (write_string(w, key, strlen(key)) < 0)
+        w->failed = true;
+    jw_raw(w, ":", 1);
+    w->fresh = true;
+}
+
+void jw_stringn(struct jw *w, const char *s, size_t n)
+{
+    if (w->failed)
+        return;
+    jw_sep(w);
+    if (write_string(w, s, n) < 0)
+        w->failed = true;
+}
+
+void jw_string(struct jw *w, const char *s)
+{
+    jw_stringn(w, s, strlen(s));
+}
+
+void jw_string_or_null(struct jw *w, const char *s)
+{
+    if (s)
+        jw_string(w, s);
+    else
+        jw_null(w);
+}
+
+void jw_int(struct jw *w, int64_t v)
+{
+    char num[24];
+
+    if (w->failed)
+        return;
+    jw_sep(w);
+    jw_raw(w, num, int_text(v, num));
+}
+
+void jw_bool(struct jw *w, bool v)
+{
+    if (w->failed)
+        return;
+    jw_sep(w);
+    jw_raw(w, v ? "true" : "false", v ? 4 : 5);
+}
+
+void jw_null(struct jw *w)
+{
+    if (w->failed)
+        return;
+    jw_sep(w);
+    jw_raw(w, "null", 4);
+}
+
+char *jw_take(struct jw *w, size_t *len)
+{
+    char *text;
+
+    if (!w->failed && out_reserve(w, 1) < 0)
+        w->failed = true;
+    if (w->failed) {
+        jw_free(w);
+        return NULL;
+    }
+    w->p[w->len] = '\0';
+    text = w->p;
+    *len = w->len;
+    w->p = NULL;
+    w->len = w->cap = 0;
+    return text;
+}
+
+int jw_reply(struct jw *w, struct api_resp *resp, int status)
+{
+    size_t len;
+    char *text = jw_take(w, &len);
+
+    if (!text)
+        return -1;
+    /* malloc'd like every body; freed with free() */
+    set_body(resp, status, "application/json", text, len);
+    return 0;
+}
+
 void api_json_reply(struct api_resp *resp, int status, json_t *obj)
 {
-    struct out o = {NULL, 0, 0};
+    struct jw o = {NULL, 0, 0, true, false};
     char *text;
     size_t len;
 
