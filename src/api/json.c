@@ -299,73 +299,114 @@ void jw_free(struct jw *w)
     w->len = w->cap = 0;
 }
 
-/* The comma before a value or key, unless it opens its container or follows its key. */
-static void jw_sep(struct jw *w)
+/*
+ * Room for the comma a value or key needs (none right after an opening or a key) and n more
+ * bytes, the comma written; NULL once the writer failed.
+ */
+static char *jw_begin(struct jw *w, size_t n)
 {
-    if (!w->fresh && out_put(w, ",", 1) < 0)
+    if (w->failed)
+        return NULL;
+    if (out_reserve(w, n + 1) < 0) {
         w->failed = true;
+        return NULL;
+    }
+    if (!w->fresh)
+        w->p[w->len++] = ',';
+    w->fresh = false;
+    return w->p + w->len;
+}
+
+/* Printable ASCII with nothing to escape: copied as is between its quotes. */
+static bool plain(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
+            return false;
+    }
+    return true;
+}
+
+static void jw_close(struct jw *w, char c)
+{
+    if (w->failed)
+        return;
+    if (out_reserve(w, 1) < 0) {
+        w->failed = true;
+        return;
+    }
+    w->p[w->len++] = c;
     w->fresh = false;
 }
 
-static void jw_raw(struct jw *w, const char *s, size_t n)
+static void jw_open(struct jw *w, char c)
 {
-    if (!w->failed && out_put(w, s, n) < 0)
-        w->failed = true;
+    char *p = jw_begin(w, 1);
+
+    if (!p)
+        return;
+    *p = c;
+    w->len++;
+    w->fresh = true;
 }
 
 void jw_open_object(struct jw *w)
 {
-    if (w->failed)
-        return;
-    jw_sep(w);
-    jw_raw(w, "{", 1);
-    w->fresh = true;
+    jw_open(w, '{');
 }
 
 void jw_close_object(struct jw *w)
 {
-    jw_raw(w, "}", 1);
-    w->fresh = false;
+    jw_close(w, '}');
 }
 
 void jw_open_array(struct jw *w)
 {
-    if (w->failed)
-        return;
-    jw_sep(w);
-    jw_raw(w, "[", 1);
-    w->fresh = true;
+    jw_open(w, '[');
 }
 
 void jw_close_array(struct jw *w)
 {
-    jw_raw(w, "]", 1);
-    w->fresh = false;
+    jw_close(w, ']');
+}
+
+/* A string, then `colon` when it is a key. */
+static void jw_text(struct jw *w, const char *s, size_t n, bool colon)
+{
+    char *p;
+
+    if (plain(s, n)) {
+        if (!(p = jw_begin(w, n + 3)))
+            return;
+        p[0] = '"';
+        memcpy(p + 1, s, n);
+        p[n + 1] = '"';
+        p[n + 2] = ':';
+        w->len += n + 2 + colon;
+    } else {
+        if (!jw_begin(w, 0))
+            return;
+        if (write_string(w, s, n) < 0 || (colon && out_put(w, ":", 1) < 0))
+            w->failed = true;
+    }
+    w->fresh = colon;
 }
 
 void jw_key(struct jw *w, const char *key)
 {
-    if (w->failed)
-        return;
-    jw_sep(w);
-    if (write_string(w, key, strlen(key)) < 0)
-        w->failed = true;
-    jw_raw(w, ":", 1);
-    w->fresh = true;
+    jw_text(w, key, strlen(key), true);
 }
 
 void jw_stringn(struct jw *w, const char *s, size_t n)
 {
-    if (w->failed)
-        return;
-    jw_sep(w);
-    if (write_string(w, s, n) < 0)
-        w->failed = true;
+    jw_text(w, s, n, false);
 }
 
 void jw_string(struct jw *w, const char *s)
 {
-    jw_stringn(w, s, strlen(s));
+    jw_text(w, s, strlen(s), false);
 }
 
 void jw_string_or_null(struct jw *w, const char *s)
@@ -378,28 +419,30 @@ void jw_string_or_null(struct jw *w, const char *s)
 
 void jw_int(struct jw *w, int64_t v)
 {
-    char num[24];
+    char *p = jw_begin(w, 24);
 
-    if (w->failed)
-        return;
-    jw_sep(w);
-    jw_raw(w, num, int_text(v, num));
+    if (p)
+        w->len += int_text(v, p);
+}
+
+static void jw_word(struct jw *w, const char *word, size_t n)
+{
+    char *p = jw_begin(w, n);
+
+    if (p) {
+        memcpy(p, word, n);
+        w->len += n;
+    }
 }
 
 void jw_bool(struct jw *w, bool v)
 {
-    if (w->failed)
-        return;
-    jw_sep(w);
-    jw_raw(w, v ? "true" : "false", v ? 4 : 5);
+    jw_word(w, v ? "true" : "false", v ? 4 : 5);
 }
 
 void jw_null(struct jw *w)
 {
-    if (w->failed)
-        return;
-    jw_sep(w);
-    jw_raw(w, "null", 4);
+    jw_word(w, "null", 4);
 }
 
 char *jw_take(struct jw *w, size_t *len)

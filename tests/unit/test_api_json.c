@@ -282,12 +282,15 @@ static void test_writer_nesting(void **state)
     jw_bool(&w, false);
     jw_string_or_null(&w, NULL);
     jw_close_array(&w);
+    jw_key(&w, "k\"\n\xc3\xa9");
+    jw_string(&w, "v\\/\x7f");
     jw_close_object(&w);
     jw_close_array(&w);
     got = jw_take(&w, &len);
     assert_non_null(got);
     assert_string_equal(got, "[[],{},-9223372036854775808,9223372036854775807,0,"
-                             "{\"a\":null,\"b\":[false,null]}]");
+                             "{\"a\":null,\"b\":[false,null],"
+                             "\"k\\\"\\n\xc3\xa9\":\"v\\\\/\x7f\"}]");
     free(got);
 }
 
