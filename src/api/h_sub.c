@@ -81,7 +81,7 @@ static void w_date(struct jw *w, struct date d)
         return;
     }
     date_format(d, buf);
-    jw_stringn(w, buf, DATE_STRLEN - 1);
+    jw_formatted(w, buf, DATE_STRLEN - 1);
 }
 
 static void w_instant(struct jw *w, instant_t t)
@@ -89,7 +89,7 @@ static void w_instant(struct jw *w, instant_t t)
     char buf[INSTANT_STRLEN];
 
     instant_format(t, buf);
-    jw_stringn(w, buf, INSTANT_STRLEN - 1);
+    jw_formatted(w, buf, INSTANT_STRLEN - 1);
 }
 
 static void w_decision(struct jw *w, const struct sub *s)
@@ -98,27 +98,27 @@ static void w_decision(struct jw *w, const struct sub *s)
     const struct sub_changes *c = &s->changes;
 
     jw_open_object(w);
-    jw_key(w, "action");
+    JW_KEY(w, "action");
     jw_string_or_null(w, live ? sub_decision_name(s->decision) : NULL);
-    jw_key(w, "changes");
+    JW_KEY(w, "changes");
     if (!(live && s->has_changes)) {
         jw_null(w);
     } else {
         jw_open_object(w);
         if (c->has_sku) {
-            jw_key(w, "sku");
+            JW_KEY(w, "sku");
             w_str(w, c->sku);
         }
         if (c->has_term) {
-            jw_key(w, "term");
+            JW_KEY(w, "term");
             w_str(w, term_name(c->term));
         }
         if (c->has_billing) {
-            jw_key(w, "billing");
+            JW_KEY(w, "billing");
             w_str(w, billing_name(c->billing));
         }
         if (c->has_quantity) {
-            jw_key(w, "quantity");
+            JW_KEY(w, "quantity");
             jw_int(w, c->quantity);
         }
         jw_close_object(w);
@@ -136,59 +136,59 @@ void h_sub_write_row(struct jw *w, const struct sub_row *r, instant_t now, bool 
     if (sub_is_live(s))
         cyc = sub_current_cycle(s);
     jw_open_object(w);
-    jw_key(w, "id");
+    JW_KEY(w, "id");
     w_str(w, r->id);
-    jw_key(w, "customer_id");
+    JW_KEY(w, "customer_id");
     w_str(w, r->customer_id);
-    jw_key(w, "partner_id");
+    JW_KEY(w, "partner_id");
     w_str(w, r->partner_id);
-    jw_key(w, "name");
+    JW_KEY(w, "name");
     jw_string_or_null(w, r->name[0] ? r->name : NULL);
-    jw_key(w, "sku");
+    JW_KEY(w, "sku");
     w_str(w, s->sku);
-    jw_key(w, "status");
+    JW_KEY(w, "status");
     w_str(w, sub_status_label(s));
-    jw_key(w, "quantity");
+    JW_KEY(w, "quantity");
     jw_int(w, (int)s->quantity);
-    jw_key(w, "term");
+    JW_KEY(w, "term");
     w_str(w, term_name(s->term));
-    jw_key(w, "billing");
+    JW_KEY(w, "billing");
     w_str(w, billing_name(s->billing));
-    jw_key(w, "currency");
+    JW_KEY(w, "currency");
     w_str(w, s->currency);
-    jw_key(w, "term_start");
+    JW_KEY(w, "term_start");
     w_date(w, s->term_start);
-    jw_key(w, "term_end");
+    JW_KEY(w, "term_end");
     w_date(w, s->term_end);
-    jw_key(w, "purchased");
+    JW_KEY(w, "purchased");
     w_date(w, s->purchased);
-    jw_key(w, "auto_renew");
+    JW_KEY(w, "auto_renew");
     jw_bool(w, sub_auto_renew(s));
-    jw_key(w, "term_end_decision");
+    JW_KEY(w, "term_end_decision");
     w_decision(w, s);
-    jw_key(w, "current_cycle");
+    JW_KEY(w, "current_cycle");
     if (cyc.start.year) {
         jw_open_object(w);
-        jw_key(w, "start");
+        JW_KEY(w, "start");
         w_date(w, cyc.start);
-        jw_key(w, "end");
+        JW_KEY(w, "end");
         w_date(w, cyc.end);
         jw_close_object(w);
     } else {
         jw_null(w);
     }
-    jw_key(w, "cancellation_window");
+    JW_KEY(w, "cancellation_window");
     if (s->window_deadline) {
         jw_open_object(w);
-        jw_key(w, "deadline");
+        JW_KEY(w, "deadline");
         w_instant(w, s->window_deadline);
-        jw_key(w, "open");
+        JW_KEY(w, "open");
         jw_bool(w, s->status == SUB_ACTIVE && window_is_open(s->window_deadline, now));
         jw_close_object(w);
     } else {
         jw_null(w);
     }
-    jw_key(w, "lots");
+    JW_KEY(w, "lots");
     jw_open_array(w);
     for (int i = 0; i < s->lots.n; i++) {
         const struct lot *l = &s->lots.v[i];
@@ -196,35 +196,35 @@ void h_sub_write_row(struct jw *w, const struct sub_row *r, instant_t now, bool 
         if (l->qty <= 0)
             continue;
         jw_open_object(w);
-        jw_key(w, "quantity");
+        JW_KEY(w, "quantity");
         jw_int(w, (int)l->qty);
-        jw_key(w, "added_at");
+        JW_KEY(w, "added_at");
         w_instant(w, l->added_at);
-        jw_key(w, "deadline");
+        JW_KEY(w, "deadline");
         w_instant(w, l->deadline);
-        jw_key(w, "open");
+        JW_KEY(w, "open");
         jw_bool(w, window_is_open(l->deadline, now));
         jw_close_object(w);
     }
     jw_close_array(w);
-    jw_key(w, "refundable_quantity");
+    JW_KEY(w, "refundable_quantity");
     jw_int(w, active ? (int)lots_reducible(&s->lots, now) : 0);
-    jw_key(w, "next_due");
+    JW_KEY(w, "next_due");
     if (due == INT32_MAX)
         jw_null(w);
     else
         w_date(w, date_from_days(due));
-    jw_key(w, "created_at");
+    JW_KEY(w, "created_at");
     w_instant(w, r->created_at);
-    jw_key(w, "updated_at");
+    JW_KEY(w, "updated_at");
     w_instant(w, s->updated_at);
-    jw_key(w, "version");
+    JW_KEY(w, "version");
     jw_int(w, s->seq);
     if (show_prices) {
         char buf[DEC_STRLEN];
 
-        jw_key(w, "unit_price");
-        jw_stringn(w, buf, dec_format(s->unit_price, buf));
+        JW_KEY(w, "unit_price");
+        jw_formatted(w, buf, dec_format(s->unit_price, buf));
     }
     jw_close_object(w);
 }

@@ -317,15 +317,22 @@ static char *jw_begin(struct jw *w, size_t n)
     return w->p + w->len;
 }
 
+/*
+ * Bytes a JSON string cannot carry as they are (or that need the UTF-8 check), one bit each:
+ * the controls 0x00-0x1f, '"' (0x22), '\\' (0x5c), DEL (0x7f) and everything from 0x80.
+ */
+static const uint64_t not_plain[4] = {
+    0x00000004ffffffffULL, 0x8000000010000000ULL, ~0ULL, ~0ULL,
+};
+
 /* Printable ASCII with nothing to escape: copied as is between its quotes. */
 static bool plain(const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
+    const unsigned char *u = (const unsigned char *)s;
 
-        if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
+    for (size_t i = 0; i < n; i++)
+        if ((not_plain[u[i] >> 6] >> (u[i] & 63)) & 1)
             return false;
-    }
     return true;
 }
 
@@ -392,6 +399,29 @@ static void jw_text(struct jw *w, const char *s, size_t n, bool colon)
             w->failed = true;
     }
     w->fresh = colon;
+}
+
+void jw_raw_key(struct jw *w, const char *text, size_t n)
+{
+    char *p = jw_begin(w, n);
+
+    if (p) {
+        memcpy(p, text, n);
+        w->len += n;
+        w->fresh = true;
+    }
+}
+
+void jw_formatted(struct jw *w, const char *s, size_t n)
+{
+    char *p = jw_begin(w, n + 2);
+
+    if (p) {
+        p[0] = '"';
+        memcpy(p + 1, s, n);
+        p[n + 1] = '"';
+        w->len += n + 2;
+    }
 }
 
 void jw_key(struct jw *w, const char *key)

@@ -38,6 +38,15 @@ void jw_close_array(struct jw *w);
 /* An object key (NUL-terminated). */
 void jw_key(struct jw *w, const char *key);
 void jw_string(struct jw *w, const char *s);
+/*
+ * The fast lanes, for text the program wrote itself, NOT checked: printable ASCII with no '"'
+ * and no '\\'. JW_KEY takes a key that is a string literal ("id", "term_start"): its quotes
+ * and colon are joined at compile time. jw_formatted takes what date_format, instant_format,
+ * dec_format wrote — never text from a request or the store.
+ */
+#define JW_KEY(w, literal) jw_raw_key((w), "\"" literal "\":", sizeof(literal) + 2)
+void jw_raw_key(struct jw *w, const char *text, size_t n);
+void jw_formatted(struct jw *w, const char *s, size_t n);
 void jw_stringn(struct jw *w, const char *s, size_t n);
 /* A string, or null when s is NULL (json_pack's "s?"). */
 void jw_string_or_null(struct jw *w, const char *s);
