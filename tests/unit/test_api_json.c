@@ -197,15 +197,17 @@ static void sample_rows(struct sub_row rows[6])
 /* The list as the handler writes it, against the jansson tree of the same rows. */
 static void list_same_as_tree(const struct sub_row *rows, int n, instant_t now, bool prices)
 {
-    json_t *items = json_array();
+    json_t *items = json_array(), *list;
     char *want, *got;
     size_t len;
     struct jw w;
 
     for (int i = 0; i < n; i++)
         assert_int_equal(json_array_append_new(items, sub_row_to_json(&rows[i], now, prices)), 0);
-    want = json_dumps(json_pack("{s:o, s:b}", "subscriptions", items, "more", true),
-                      JSON_COMPACT | JSON_ENCODE_ANY);
+    list = json_pack("{s:o, s:b}", "subscriptions", items, "more", true);
+    assert_non_null(list);
+    want = json_dumps(list, JSON_COMPACT | JSON_ENCODE_ANY);
+    json_decref(list);
     assert_non_null(want);
     jw_init(&w, 0);
     jw_open_object(&w);
