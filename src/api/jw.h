@@ -1,6 +1,7 @@
 /*
- * api/jw.h — the streaming JSON writer behind every API reply (api/json.c): a reply written
- * straight into one growing buffer, token by token, with no json_t tree in between. Its bytes
+ * api/jw.h — the streaming JSON writer (api/json.c, on the buffer and escapes api_json_reply
+ * uses): a reply written straight into one growing buffer, token by token, with no json_t
+ * tree in between — the subscription list and document (api/h_sub.c). Its bytes
  * are json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY)'s for the value the same calls describe
  * (tests/unit/test_api_json.c): no spaces, '"' '\\' and control characters escaped, '/' and
  * valid UTF-8 as is, integers in decimal.
@@ -26,7 +27,7 @@ struct jw {
     bool failed; /* sticky: out of memory or invalid UTF-8 */
 };
 
-/* An empty writer; `hint` bytes are reserved at the first write (0: 4096). */
+/* An empty writer holding `hint` bytes already (0: 4096 at the first write). */
 void jw_init(struct jw *w, size_t hint);
 /* Drop the buffer (a writer not handed to jw_reply/jw_take). */
 void jw_free(struct jw *w);
