@@ -11,7 +11,9 @@
  * json_dumps) for a list holding every kind of field — names needing escapes and non-ASCII,
  * absent names and dates (null), decimals with and without fractions, the nested decision
  * with and without scheduled changes, cycles, windows open and closed, lots skipped at 0
- * seats, prices shown and hidden — and fail where json_pack fails (text that is not UTF-8).
+ * seats, prices shown and hidden, instants before 1970 and past 9999 (the writer remembers
+ * days per thread: the second list meets them remembered) — and fail where json_pack fails
+ * (text that is not UTF-8).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -192,6 +194,15 @@ static void sample_rows(struct sub_row rows[6])
     rows[5].s.status = SUB_EXPIRED;
     rows[5].s.purchased = (struct date){0, 0, 0};
     rows[5].s.lots.n = 0;
+    /*
+     * Instants past 9999-12-31, which instant_format writes as zeros: first at midnight (its
+     * text then looks like a date plus the right time), then later the same day; one far
+     * beyond; and one before 1970.
+     */
+    rows[5].created_at = INT64_C(3000000) * 86400;
+    rows[5].s.updated_at = INT64_C(3000000) * 86400 + 3723;
+    rows[3].created_at = -(INT64_C(1) << 45) * 86400;
+    rows[4].created_at = at("1969-12-31T23:59:59Z");
 }
 
 /* The list as the handler writes it, against the jansson tree of the same rows. */
