@@ -11,6 +11,9 @@
 # `timeout` should the script die). BENCH_API_PIN=1 pins cspd and nginx to CPU 0 and wrk to
 # CPU 1 (taskset), the same for both servers; default: no pinning. BENCH_API_THREADS sets
 # `cspd serve --threads` (default: the server's own default).
+# Each cspd run also reports the server's CPU per request: its user + system time (from
+# /proc/<pid>/stat) over the run divided by the requests wrk counted — on a shared machine
+# the steadier figure, as req/s moves with whatever else is running.
 . "$(dirname "$0")/lib.sh"
 book
 DUR=${BENCH_API_SECONDS:-10}
@@ -63,22 +66,37 @@ wrkrun() { # url [wrk options...]
 rps() { sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p'; }
 p99() { awk '$1 == "99%" { v = $2; if (v ~ /us$/) { sub(/us/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms/, "", v) } else if (v ~ /s$/) { sub(/s/, "", v); v *= 1000 } print v }'; }
 non2xx() { sed -n 's/.*Non-2xx or 3xx responses: *//p'; }
+nreq() { sed -n 's/^ *\([0-9]*\) requests in.*/\1/p'; }
+# cspd's own pid (the child of `timeout`, taskset having exec'd it), and its CPU ticks so far
+cpid=$(pgrep -P "$spid" | head -1)
+ticks() { sed 's/.*) //' "/proc/$cpid/stat" | awk '{ print $12 + $13 }'; }
+cpu_us() { # ticks_before ticks_after requests
+    awk -v a="$1" -v b="$2" -v n="$3" -v hz="$(getconf CLK_TCK)" \
+        'BEGIN { if (n == 0) print "n/a"; else printf "%.0f", (b - a) / hz * 1e6 / n }'
+}
 say "load before: $(uptime | sed 's/.*load average: //')"
+t0=$(ticks)
 c=$(wrkrun "$url" -H "Authorization: Bearer $token")
+t1=$(ticks)
 n=$(wrkrun "http://127.0.0.1:$P2/static.json")
 crps=$(printf '%s\n' "$c" | rps); cp99=$(printf '%s\n' "$c" | p99); cbad=$(printf '%s\n' "$c" | non2xx)
 nrps=$(printf '%s\n' "$n" | rps); np99=$(printf '%s\n' "$n" | p99)
-say "cspd  GET /v1/customers/{id}/subscriptions ($size bytes): $crps req/s, p99 $cp99 ms${cbad:+, $cbad non-2xx}"
+ccpu=$(cpu_us "$t0" "$t1" "$(printf '%s\n' "$c" | nreq)")
+say "cspd  GET /v1/customers/{id}/subscriptions ($size bytes): $crps req/s, p99 $cp99 ms${cbad:+, $cbad non-2xx}; server CPU $ccpu us per request"
 say "nginx static file of $size bytes: $nrps req/s, p99 $np99 ms"
 # order placement: one order of one seat per request, each with its own Idempotency-Key
 before=$(sqlite3 "$DIR/api.db" "SELECT count(*) FROM subscriptions WHERE customer_id = '$buyer'")
+t0=$(ticks)
 o=$(BENCH_ORDER_BODY="{\"sku\":\"$sku\",\"term\":\"$term\",\"billing\":\"$billing\",\"quantity\":1}" \
     BENCH_ORDER_TOKEN="$sales" \
     wrkrun "http://127.0.0.1:$P1/v1/customers/$buyer/orders" -s "$(dirname "$0")/order.lua")
+t1=$(ticks)
 after=$(sqlite3 "$DIR/api.db" "SELECT count(*) FROM subscriptions WHERE customer_id = '$buyer'")
 orps=$(printf '%s\n' "$o" | rps); op99=$(printf '%s\n' "$o" | p99); obad=$(printf '%s\n' "$o" | non2xx)
-reqs=$(printf '%s\n' "$o" | sed -n 's/^ *\([0-9]*\) requests in.*/\1/p')
+reqs=$(printf '%s\n' "$o" | nreq)
+ocpu=$(cpu_us "$t0" "$t1" "$reqs")
 say "cspd  POST /v1/customers/{id}/orders ($sku $term $billing x1, Idempotency-Key each):" \
-    "$orps req/s, p99 $op99 ms${obad:+, $obad non-2xx}; $((after - before)) orders stored for $reqs requests"
+    "$orps req/s, p99 $op99 ms${obad:+, $obad non-2xx}; $((after - before)) orders stored for $reqs requests;" \
+    "server CPU $ocpu us per request"
 say "load after: $(uptime | sed 's/.*load average: //')"
-echo "API GET, wrk -t2 -c16 ${DUR}s: $crps req/s, p99 $cp99 ms; $(ratio "$crps" "$nrps") x nginx (target >= 0.3, p99 < 10 ms); orders: $orps req/s, p99 $op99 ms"
+echo "API GET, wrk -t2 -c16 ${DUR}s: $crps req/s, p99 $cp99 ms; $(ratio "$crps" "$nrps") x nginx (target >= 0.3, p99 < 10 ms), $ccpu us CPU each; orders: $orps req/s, p99 $op99 ms, $ocpu us CPU each"

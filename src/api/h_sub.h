@@ -31,6 +31,15 @@ void h_sub_err_reply(struct api_resp *resp, const struct err *err);
 void h_sub_doc_reply(struct api_resp *resp, const struct svc_ctx *ctx, const char *id,
                      instant_t now, int status);
 
+struct jw;
+struct sub_row;
+/*
+ * Write subscription `r` as a value of `w`: the bytes of sub_row_to_json(r, now, show_prices)
+ * dumped compact (svc/sub_read.c keeps that tree form for the CLI; tests/unit/test_api_json.c
+ * holds the two to the same bytes). A failure is left in the writer (jw.h).
+ */
+void h_sub_write_row(struct jw *w, const struct sub_row *r, instant_t now, bool show_prices);
+
 /* Whether the caller may see Microsoft's prices (staff, not a customer's portal user). */
 bool h_sub_show_prices(const struct scope *s);
 

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/jw.h"
 #include "core/log.h"
 
 /* Last resort when even the error body cannot be allocated. */
@@ -99,12 +100,7 @@ void api_text_reply(struct api_resp *resp, int status, const char *content_type,
  * that is not valid UTF-8) is left to jansson: write_value then fails and the caller falls
  * back to json_dumps for the whole value (tests/unit/test_api_json.c compares the two).
  */
-struct out {
-    char *p;
-    size_t len, cap;
-};
-
-static int out_reserve(struct out *o, size_t n)
+static int out_reserve(struct jw *o, size_t n)
 {
     size_t cap = o->cap ? o->cap : 4096;
     char *p;
@@ -121,7 +117,7 @@ static int out_reserve(struct out *o, size_t n)
     return 0;
 }
 
-static int out_put(struct out *o, const char *s, size_t n)
+static int out_put(struct jw *o, const char *s, size_t n)
 {
     if (out_reserve(o, n) < 0)
         return -1;
@@ -161,7 +157,7 @@ static size_t utf8_len(const unsigned char *s, size_t n)
     return need;
 }
 
-static int write_string(struct out *o, const char *str, size_t n)
+static int write_string(struct jw *o, const char *str, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
     const unsigned char *s = (const unsigned char *)str;
@@ -216,7 +212,25 @@ static int write_string(struct out *o, const char *str, size_t n)
     return 0;
 }
 
-static int write_value(struct out *o, const json_t *v, int depth)
+/* v in decimal into buf (at least 21 bytes, no NUL); the length. */
+static size_t int_text(int64_t v, char *buf)
+{
+    char tmp[24];
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    size_t n = 0, len = 0;
+
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        buf[len++] = '-';
+    while (n)
+        buf[len++] = tmp[--n];
+    return len;
+}
+
+static int write_value(struct jw *o, const json_t *v, int depth)
 {
     char num[32];
     size_t i;
@@ -254,8 +268,7 @@ static int write_value(struct out *o, const json_t *v, int depth)
     case JSON_STRING:
         return write_string(o, json_string_value(v), json_string_length(v));
     case JSON_INTEGER:
-        return out_put(o, num, (size_t)snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
-                                                json_integer_value(v)));
+        return out_put(o, num, int_text(json_integer_value(v), num));
     case JSON_TRUE: return out_put(o, "true", 4);
     case JSON_FALSE: return out_put(o, "false", 5);
     case JSON_NULL: return out_put(o, "null", 4);
@@ -264,9 +277,237 @@ static int write_value(struct out *o, const json_t *v, int depth)
     return -1;
 }
 
+/* ---- the streaming writer (api/jw.h) ---- */
+
+void jw_init(struct jw *w, size_t hint)
+{
+    w->p = NULL;
+    w->len = 0;
+    w->cap = 0;
+    w->fresh = true;
+    w->failed = false;
+    if (hint && !(w->p = malloc(hint)))
+        w->failed = true;
+    else if (hint)
+        w->cap = hint;
+}
+
+void jw_free(struct jw *w)
+{
+    free(w->p);
+    w->p = NULL;
+    w->len = w->cap = 0;
+}
+
+/*
+ * Room for the comma a value or key needs (none right after an opening or a key) and n more
+ * bytes, the comma written; NULL once the writer failed.
+ */
+static char *jw_begin(struct jw *w, size_t n)
+{
+    if (w->failed)
+        return NULL;
+    if (out_reserve(w, n + 1) < 0) {
+        w->failed = true;
+        return NULL;
+    }
+    if (!w->fresh)
+        w->p[w->len++] = ',';
+    w->fresh = false;
+    return w->p + w->len;
+}
+
+/*
+ * Bytes a JSON string cannot carry as they are (or that need the UTF-8 check), one bit each:
+ * the controls 0x00-0x1f, '"' (0x22), '\\' (0x5c), DEL (0x7f) and everything from 0x80.
+ */
+static const uint64_t not_plain[4] = {
+    0x00000004ffffffffULL, 0x8000000010000000ULL, ~0ULL, ~0ULL,
+};
+
+/* Printable ASCII with nothing to escape: copied as is between its quotes. */
+static bool plain(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+
+    for (size_t i = 0; i < n; i++)
+        if ((not_plain[u[i] >> 6] >> (u[i] & 63)) & 1)
+            return false;
+    return true;
+}
+
+static void jw_close(struct jw *w, char c)
+{
+    if (w->failed)
+        return;
+    if (out_reserve(w, 1) < 0) {
+        w->failed = true;
+        return;
+    }
+    w->p[w->len++] = c;
+    w->fresh = false;
+}
+
+static void jw_open(struct jw *w, char c)
+{
+    char *p = jw_begin(w, 1);
+
+    if (!p)
+        return;
+    *p = c;
+    w->len++;
+    w->fresh = true;
+}
+
+void jw_open_object(struct jw *w)
+{
+    jw_open(w, '{');
+}
+
+void jw_close_object(struct jw *w)
+{
+    jw_close(w, '}');
+}
+
+void jw_open_array(struct jw *w)
+{
+    jw_open(w, '[');
+}
+
+void jw_close_array(struct jw *w)
+{
+    jw_close(w, ']');
+}
+
+/* A string, then `colon` when it is a key. */
+static void jw_text(struct jw *w, const char *s, size_t n, bool colon)
+{
+    char *p;
+
+    if (plain(s, n)) {
+        if (!(p = jw_begin(w, n + 3)))
+            return;
+        p[0] = '"';
+        memcpy(p + 1, s, n);
+        p[n + 1] = '"';
+        p[n + 2] = ':';
+        w->len += n + 2 + colon;
+    } else {
+        if (!jw_begin(w, 0))
+            return;
+        if (write_string(w, s, n) < 0 || (colon && out_put(w, ":", 1) < 0))
+            w->failed = true;
+    }
+    w->fresh = colon;
+}
+
+void jw_raw_key(struct jw *w, const char *text, size_t n)
+{
+    char *p = jw_begin(w, n);
+
+    if (p) {
+        memcpy(p, text, n);
+        w->len += n;
+        w->fresh = true;
+    }
+}
+
+void jw_formatted(struct jw *w, const char *s, size_t n)
+{
+    char *p = jw_begin(w, n + 2);
+
+    if (p) {
+        p[0] = '"';
+        memcpy(p + 1, s, n);
+        p[n + 1] = '"';
+        w->len += n + 2;
+    }
+}
+
+void jw_key(struct jw *w, const char *key)
+{
+    jw_text(w, key, strlen(key), true);
+}
+
+void jw_stringn(struct jw *w, const char *s, size_t n)
+{
+    jw_text(w, s, n, false);
+}
+
+void jw_string(struct jw *w, const char *s)
+{
+    jw_text(w, s, strlen(s), false);
+}
+
+void jw_string_or_null(struct jw *w, const char *s)
+{
+    if (s)
+        jw_string(w, s);
+    else
+        jw_null(w);
+}
+
+void jw_int(struct jw *w, int64_t v)
+{
+    char *p = jw_begin(w, 24);
+
+    if (p)
+        w->len += int_text(v, p);
+}
+
+static void jw_word(struct jw *w, const char *word, size_t n)
+{
+    char *p = jw_begin(w, n);
+
+    if (p) {
+        memcpy(p, word, n);
+        w->len += n;
+    }
+}
+
+void jw_bool(struct jw *w, bool v)
+{
+    jw_word(w, v ? "true" : "false", v ? 4 : 5);
+}
+
+void jw_null(struct jw *w)
+{
+    jw_word(w, "null", 4);
+}
+
+char *jw_take(struct jw *w, size_t *len)
+{
+    char *text;
+
+    if (!w->failed && out_reserve(w, 1) < 0)
+        w->failed = true;
+    if (w->failed) {
+        jw_free(w);
+        return NULL;
+    }
+    w->p[w->len] = '\0';
+    text = w->p;
+    *len = w->len;
+    w->p = NULL;
+    w->len = w->cap = 0;
+    return text;
+}
+
+int jw_reply(struct jw *w, struct api_resp *resp, int status)
+{
+    size_t len;
+    char *text = jw_take(w, &len);
+
+    if (!text)
+        return -1;
+    /* malloc'd like every body; freed with free() */
+    set_body(resp, status, "application/json", text, len);
+    return 0;
+}
+
 void api_json_reply(struct api_resp *resp, int status, json_t *obj)
 {
-    struct out o = {NULL, 0, 0};
+    struct jw o = {NULL, 0, 0, true, false};
     char *text;
     size_t len;
 

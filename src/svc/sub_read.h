@@ -38,7 +38,11 @@ int sub_events(const struct svc_ctx *ctx, const char *id,
 int sub_charges(const struct svc_ctx *ctx, const char *id,
                 int (*fn)(void *arg, const struct charge_row *r), void *arg, struct err *err);
 
-/* New references, NULL when out of memory. */
+/*
+ * New references, NULL when out of memory. The API writes the subscription document without
+ * the tree (api/h_sub.c h_sub_write_row, the same bytes): a field changed here is changed
+ * there too — tests/unit/test_api_json.c compares the two.
+ */
 json_t *sub_row_to_json(const struct sub_row *r, instant_t now, bool show_prices);
 json_t *sub_event_to_json(int64_t seq, const struct lc_event *ev);
 json_t *sub_charge_to_json(const struct charge_row *r);
