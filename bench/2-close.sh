@@ -16,6 +16,9 @@
 rm -f "$DIR/close.db"* "$DIR/close-base.db"*
 cp "$DIR/day.db" "$DIR/close.db"
 cp "$DIR/day.db" "$DIR/close-base.db"
+# both at the binary's schema before the clock (the baseline writes the same tables)
+"$BIN" db migrate --db "$DIR/close.db" >/dev/null
+"$BIN" db migrate --db "$DIR/close-base.db" >/dev/null
 lines=$(sqlite3 "$DIR/close.db" "SELECT count(*) FROM charges WHERE start_date BETWEEN
         '2026-11-01' AND '2026-11-30'")
 sync

@@ -88,6 +88,9 @@ int cmd_day(int argc, char **argv)
         db_close(db);
         return 1;
     }
+    /* an existing book is brought to this build's schema, as every other command does */
+    if (db_migrate(db, &err) < 0)
+        goto fail;
     ctx.db = db;
     if (day_run(&ctx, instant_from_date(day), &st, &err) < 0)
         goto fail;

@@ -70,6 +70,13 @@ static int open_db(const char *db_arg, struct db **db, struct err *err)
         *db = NULL;
         return 1;
     }
+    /* an existing book is brought to this build's schema, as every other command does */
+    if (db_migrate(*db, err) < 0) {
+        cli_report("demo", err);
+        db_close(*db);
+        *db = NULL;
+        return 1;
+    }
     return 0;
 }
 

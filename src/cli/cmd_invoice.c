@@ -97,6 +97,12 @@ int cli_bill_open(const char *db_arg, struct db **db, struct err *err)
         return err->code ? -1
                          : err_set(err, ERR_INVALID, "db", "database %s is not migrated", url);
     }
+    /* an existing book is brought to this build's schema, as every other command does */
+    if (db_migrate(*db, err) < 0) {
+        db_close(*db);
+        *db = NULL;
+        return -1;
+    }
     return 0;
 }
 
